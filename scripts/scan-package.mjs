@@ -30,11 +30,13 @@ try {
 		problems.push(`runtime dependencies are not allowed: ${Object.keys(manifest.dependencies)}`);
 	}
 	for (const path of [...(manifest.n8n?.nodes ?? []), ...(manifest.n8n?.credentials ?? [])]) {
-		if (!existsSync(join(packageDir, path))) problems.push(`n8n section names a missing file: ${path}`);
+		if (!existsSync(join(packageDir, path)))
+			problems.push(`n8n section names a missing file: ${path}`);
 	}
 	for (const file of packed[0].files.map((f) => f.path)) {
 		const allowed =
-			file.startsWith('dist/') || /^(package\.json|README\.md|LICENSE(\.md)?|CHANGELOG\.md)$/.test(file);
+			file.startsWith('dist/') ||
+			/^(package\.json|README\.md|LICENSE(\.md)?|CHANGELOG\.md)$/.test(file);
 		if (!allowed) problems.push(`unexpected file in the package: ${file}`);
 	}
 
@@ -45,7 +47,8 @@ try {
 		['source', sourceResult],
 		['packed package', packedResult],
 	]) {
-		if (!result.passed) problems.push(`scanner (${what}): ${result.message}\n${result.details ?? ''}`);
+		if (!result.passed)
+			problems.push(`scanner (${what}): ${result.message}\n${result.details ?? ''}`);
 	}
 
 	if (problems.length > 0) {
