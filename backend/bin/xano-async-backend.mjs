@@ -1,0 +1,81 @@
+#!/usr/bin/env node
+// @ts-check
+import { ConfigError, FLAGS } from '../src/config.mjs';
+import { FunctionLoadError } from '../src/functions/registry.mjs';
+import { parseCommandLine, startServer } from '../src/index.mjs';
+
+/**
+ * The command line of the reference backend. stdout is for people and for the tools that start
+ * this server: its FIRST line, once the server listens, is exactly
+ * `Xano async backend serving <BASE_URL>`. Structured logs go to stderr.
+ */
+
+const USAGE = `Usage: xano-async-backend [flags]
+
+Every flag can also be set through the environment variable shown.
+${Object.entries(FLAGS)
+	.map(([flag, spec]) => `  --${flag.padEnd(28)} ${spec.env}`)
+	.join('\n')}
+
+See the package README for what each one does.
+`;
+
+async function main() {
+	let parsed;
+	try {
+		parsed = parseCommandLine(process.argv.slice(2), process.env);
+	} catch (error) {
+		return fail(error);
+	}
+	if (parsed.help) {
+		process.stdout.write(USAGE);
+		return;
+	}
+	const { help: _help, ...options } = parsed;
+
+	let server;
+	try {
+		server = await startServer(options);
+	} catch (error) {
+		return fail(error);
+	}
+
+	const lines = [`Xano async backend serving ${server.baseUrl}`, 'Functions:'];
+	for (const fn of server.functions) lines.push(`  ${fn.name}${fn.description ? ` - ${fn.description}` : ''}`);
+	if (server.demo) {
+		lines.push(
+			'Demo credentials (no --user or --token was given):',
+			`  email:    ${server.demo.email}`,
+			`  password: ${server.demo.password}`,
+			`  token:    ${server.demo.token}`,
+		);
+	}
+	process.stdout.write(`${lines.join('\n')}\n`);
+
+	let stopping = false;
+	const stop = (/** @type {string} */ signal) => {
+		if (stopping) return;
+		stopping = true;
+		server.close().then(
+			() => process.exit(0),
+			(error) => {
+				process.stderr.write(`Shutdown after ${signal} failed: ${error?.stack ?? error}\n`);
+				process.exit(1);
+			},
+		);
+	};
+	process.on('SIGTERM', () => stop('SIGTERM'));
+	process.on('SIGINT', () => stop('SIGINT'));
+}
+
+/** @param {unknown} error */
+function fail(error) {
+	const expected = error instanceof ConfigError || error instanceof FunctionLoadError;
+	const message = expected
+		? /** @type {Error} */ (error).message
+		: /** @type {Error} */ (error)?.stack ?? String(error);
+	process.stderr.write(`xano-async-backend: ${message}\n`);
+	process.exitCode = expected ? 2 : 1;
+}
+
+main();

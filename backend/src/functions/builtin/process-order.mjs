@@ -1,0 +1,46 @@
+// @ts-check
+
+/**
+ * The order pipeline as nested async calls, the way a Xano function stack would do it: start the
+ * three steps at once, then await them all. The steps need free slots, so with --max-parallel 1
+ * this waits until its await times out.
+ */
+export default {
+	name: 'process_order',
+	description:
+		'Runs update_inventory, send_order_confirmation and process_payment as nested async executions and awaits them.',
+	input: [
+		{ name: 'order_id', type: 'json', required: true },
+		{ name: 'email', type: 'email', required: false },
+		{ name: 'items', type: 'array', required: false },
+		{ name: 'amount', type: 'decimal', required: false },
+	],
+	/** @param {{ order_id: unknown, email?: string, items?: unknown[], amount?: number }} input @param {any} ctx */
+	async handler(input, ctx) {
+		const steps = await Promise.all([
+			ctx.invoke('update_inventory', { order_id: input.order_id, items: input.items }),
+			ctx.invoke('send_order_confirmation', { order_id: input.order_id, email: input.email }),
+			ctx.invoke('process_payment', { order_id: input.order_id, amount: input.amount ?? 10 }),
+		]);
+		const results = await ctx.await(
+			steps.map((step) => step.execution_id),
+			60,
+		);
+		const failed = results.filter((/** @type {any} */ step) => step.status !== 'completed');
+		if (failed.length > 0) {
+			throw Object.assign(new Error(`${failed.length} order step(s) did not complete.`), {
+				code: 'ERROR_CODE_ORDER_STEP_FAILED',
+				payload: {
+					steps: failed.map((/** @type {any} */ step) => ({
+						function: step.function,
+						execution_id: step.execution_id,
+						status: step.status,
+						error: step.error,
+					})),
+				},
+			});
+		}
+		const [inventory, confirmation, payment] = results.map((/** @type {any} */ step) => step.output);
+		return { order_id: input.order_id, inventory, confirmation, payment };
+	},
+};

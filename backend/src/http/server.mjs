@@ -1,0 +1,145 @@
+// @ts-check
+import { randomUUID } from 'node:crypto';
+import Fastify, { LogController } from 'fastify';
+import { ApiError, ErrorCode, bodyTooLarge, inputError } from '../errors.mjs';
+import { authenticate } from './auth.mjs';
+import { registerAsyncRoutes } from './routes/async-routes.mjs';
+import { registerAuthRoutes } from './routes/auth-routes.mjs';
+import { registerExtraRoutes } from './routes/extra-routes.mjs';
+
+/**
+ * @typedef {object} Services
+ * @property {import('../config.mjs').ServerOptions} options
+ * @property {import('../storage/execution-store.mjs').ExecutionStore} store
+ * @property {import('../storage/record-store.mjs').RecordStore} records
+ * @property {import('../storage/user-store.mjs').UserStore} users
+ * @property {import('../functions/registry.mjs').FunctionRegistry} registry
+ * @property {import('../invocations.mjs').InvocationService} invocations
+ * @property {import('../executor/awaiter.mjs').Awaiter} awaiter
+ * @property {import('../executor/executor.mjs').Executor} executor
+ */
+
+/**
+ * @typedef {object} RouteContext
+ * @property {(route: string) => string} path the route under the API group
+ * @property {Services} services
+ * @property {(request: import('fastify').FastifyRequest) => import('../storage/user-store.mjs').User} callerOf
+ */
+
+/**
+ * The HTTP face: Xano's URL shape (`/api:GROUP` and `/api:GROUP:BRANCH`), Xano's error shape for
+ * every failure fastify itself detects (bad JSON, big bodies, unknown paths), and one log line per
+ * request with its duration. Logs carry paths without query strings, because `?authtoken=` is a
+ * secret.
+ * @param {{ services: Services, log: import('pino').Logger, startedAt: number }} deps
+ */
+export function buildHttpServer({ services, log, startedAt }) {
+	const { options, users } = services;
+	const group = options.apiGroup;
+	const branchPrefix = new RegExp(`^/api:${group}:[^/?]+`);
+
+	const app = Fastify({
+		loggerInstance: log,
+		// Fastify's own per-request lines are off: the onResponse hook below logs one line per
+		// request with paths stripped of query strings.
+		...(LogController
+			? { logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'request_id' }) }
+			: { disableRequestLogging: true, requestIdLogLabel: 'request_id' }),
+		bodyLimit: options.bodyLimitBytes,
+		genReqId: () => randomUUID(),
+		return503OnClosing: true,
+		// Every branch of the group serves the same endpoints, as a Xano branch would.
+		rewriteUrl: (request) => (request.url ?? '/').replace(branchPrefix, `/api:${group}`),
+	});
+
+	// Bodies are JSON whatever their Content-Type says; an empty body is no body.
+	app.removeAllContentTypeParsers();
+	app.addContentTypeParser('*', { parseAs: 'string' }, (_request, text, done) => {
+		const source = String(text);
+		if (source.trim() === '') return done(null, undefined);
+		try {
+			done(null, JSON.parse(source));
+		} catch (error) {
+			done(inputError('body', `Malformed JSON body: ${/** @type {Error} */ (error).message}`), undefined);
+		}
+	});
+
+	app.setErrorHandler((error, request, reply) => {
+		const apiError = toApiError(error, options.bodyLimitBytes);
+		if (apiError.status >= 500) request.log.error({ err: error }, 'request failed');
+		reply.code(apiError.status).headers(apiError.headers).send(apiError.toBody());
+	});
+
+	app.setNotFoundHandler((request, reply) => {
+		reply.code(404).send({
+			code: ErrorCode.NotFound,
+			message: `Unable to locate request: ${request.method} ${pathOf(request.url)}`,
+			payload: '',
+		});
+	});
+
+	app.addHook('onResponse', (request, reply, done) => {
+		const fields = {
+			method: request.method,
+			path: pathOf(request.url),
+			status: reply.statusCode,
+			duration_ms: Math.round(reply.elapsedTime),
+		};
+		if (reply.statusCode >= 500) request.log.error(fields, 'request completed');
+		else request.log.info(fields, 'request completed');
+		done();
+	});
+
+	// Echo Xano's data-source header unchanged; this server has a single data source.
+	app.addHook('onSend', (request, reply, payload, done) => {
+		const dataSource = request.headers['x-data-source'];
+		if (typeof dataSource === 'string') reply.header('x-data-source', dataSource);
+		done(null, payload);
+	});
+
+	app.get('/health', async () => ({
+		status: 'ok',
+		uptime_ms: Date.now() - startedAt,
+		running: services.executor.runningCount,
+	}));
+
+	/** @type {RouteContext} */
+	const context = {
+		// find-my-way reads "::" as a literal ":", so "/api::async" serves "/api:async".
+		path: (route) => `/api::${group}${route}`,
+		services,
+		callerOf: (request) => authenticate(request, users),
+	};
+	registerAuthRoutes(app, context);
+	registerAsyncRoutes(app, context);
+	registerExtraRoutes(app, context);
+	return app;
+}
+
+/** @param {string} url */
+function pathOf(url) {
+	const question = url.indexOf('?');
+	return question === -1 ? url : url.slice(0, question);
+}
+
+/**
+ * @param {any} error
+ * @param {number} bodyLimitBytes
+ * @returns {ApiError}
+ */
+function toApiError(error, bodyLimitBytes) {
+	if (error instanceof ApiError) return error;
+	if (error?.code === 'FST_ERR_CTP_BODY_TOO_LARGE' || error?.statusCode === 413) {
+		return bodyTooLarge(bodyLimitBytes);
+	}
+	const status = Number(error?.statusCode);
+	if (status >= 400 && status < 500) {
+		const message = String(error?.message ?? 'Bad request.');
+		if (status === 404) return new ApiError(404, ErrorCode.NotFound, message);
+		if (status === 401) return new ApiError(401, ErrorCode.Unauthorized, message);
+		if (status === 403) return new ApiError(403, ErrorCode.AccessDenied, message);
+		if (status === 429) return new ApiError(429, ErrorCode.TooManyRequests, message);
+		return new ApiError(400, ErrorCode.InputError, message, { param: 'body' });
+	}
+	return new ApiError(500, ErrorCode.Fatal, 'Internal server error.');
+}

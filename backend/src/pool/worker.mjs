@@ -1,0 +1,42 @@
+// @ts-check
+import { pathToFileURL } from 'node:url';
+import { workerData } from 'node:worker_threads';
+import { executionErrorFrom, toJsonValue } from '../errors.mjs';
+import { functionDefinitionOf } from '../functions/registry.mjs';
+import { createFunctionContext } from './function-context.mjs';
+
+/**
+ * The piscina task of a worker thread: run one function's handler with its ctx and report the
+ * outcome as a value (never a thrown error, so code, message and payload survive the thread
+ * boundary intact).
+ */
+
+/** @type {Map<string, Promise<any>>} modules stay cached for the life of the worker */
+const modules = new Map();
+
+/**
+ * @param {{ modulePath: string, execution: { id: string, attempt: number, function: string }, input: unknown, port: import('node:worker_threads').MessagePort }} task
+ * @returns {Promise<{ ok: true, output: unknown } | { ok: false, error: import('../errors.mjs').ErrorShape }>}
+ */
+export default async function runFunction({ modulePath, execution, input, port }) {
+	const { ctx, dispose } = createFunctionContext({ port, execution, settings: workerData ?? {} });
+	try {
+		const definition = await loadDefinition(modulePath);
+		const output = await definition.handler(input ?? {}, ctx);
+		return { ok: true, output: toJsonValue(output) };
+	} catch (error) {
+		return { ok: false, error: executionErrorFrom(error) };
+	} finally {
+		dispose();
+	}
+}
+
+/** @param {string} modulePath */
+function loadDefinition(modulePath) {
+	let loading = modules.get(modulePath);
+	if (!loading) {
+		loading = import(pathToFileURL(modulePath).href).then(functionDefinitionOf);
+		modules.set(modulePath, loading);
+	}
+	return loading;
+}
