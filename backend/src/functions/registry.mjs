@@ -172,5 +172,6 @@ async function readDeclaration(modulePath) {
  */
 export function functionDefinitionOf(module) {
 	const candidate = module?.default ?? module;
-	return candidate?.handler ? candidate : candidate?.default;
+	const nested = candidate && typeof candidate === 'object' && !('handler' in candidate);
+	return nested && candidate.default ? candidate.default : candidate;
 }

@@ -35,7 +35,12 @@ export function openDatabase(file, log) {
 	db.pragma('synchronous = NORMAL');
 	db.pragma('foreign_keys = ON');
 	db.pragma('busy_timeout = 5000');
-	migrate(db, log);
+	try {
+		migrate(db, log);
+	} catch (error) {
+		db.close();
+		throw error;
+	}
 	return db;
 }
 
