@@ -1,0 +1,127 @@
+import { UserError } from 'n8n-workflow';
+import type {
+	ICredentialDataDecryptedObject,
+	ICredentialTestRequest,
+	ICredentialType,
+	IDataObject,
+	IHttpRequestHelper,
+	IHttpRequestOptions,
+	INodeProperties,
+	Icon,
+} from 'n8n-workflow';
+
+import { DEFAULT_LOGIN_PATH, endpointUrl } from '../nodes/shared/addressing';
+import {
+	baseUrlField,
+	connectionFieldsAfterAuth,
+	connectionTest,
+	withConnectionHeaders,
+} from '../nodes/shared/connection';
+import { httpFailureOf, isContractError } from '../nodes/shared/errors';
+
+function text(credentials: ICredentialDataDecryptedObject, name: string): string {
+	const value = credentials[name];
+	return typeof value === 'string' ? value.trim() : '';
+}
+
+/**
+ * Email and password of a Xano user. n8n logs in through `preAuthentication` when it has no
+ * token yet, keeps the `authToken` in the hidden expirable field for later calls, and logs in
+ * again once when a call answers 401 (an expired token).
+ */
+export class XanoAsyncLoginApi implements ICredentialType {
+	name = 'xanoAsyncLoginApi';
+
+	displayName = 'Xano Async Login API';
+
+	icon: Icon = { light: 'file:../icons/xanoAsync.svg', dark: 'file:../icons/xanoAsync.dark.svg' };
+
+	documentationUrl = 'https://github.com/n8n-nodes-xano-async/n8n-nodes-xano-async#credentials';
+
+	properties: INodeProperties[] = [
+		baseUrlField,
+		{
+			displayName: 'Email',
+			name: 'email',
+			type: 'string',
+			placeholder: 'name@email.com',
+			default: '',
+			required: true,
+		},
+		{
+			displayName: 'Password',
+			name: 'password',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			required: true,
+		},
+		{
+			displayName: 'Login Endpoint Path',
+			name: 'loginPath',
+			type: 'string',
+			default: DEFAULT_LOGIN_PATH,
+			description:
+				'Path of the endpoint that takes email and password and answers with an authToken, relative to the base URL',
+		},
+		...connectionFieldsAfterAuth,
+		{
+			displayName: 'Auth Token',
+			name: 'authToken',
+			type: 'hidden',
+			typeOptions: { expirable: true, password: true },
+			default: '',
+		},
+	];
+
+	async preAuthentication(
+		this: IHttpRequestHelper,
+		credentials: ICredentialDataDecryptedObject,
+	): Promise<IDataObject> {
+		const email = text(credentials, 'email');
+		const url = endpointUrl(
+			text(credentials, 'baseUrl'),
+			text(credentials, 'loginPath') || DEFAULT_LOGIN_PATH,
+		);
+		let answer: unknown;
+		try {
+			answer = await this.helpers.httpRequest(
+				withConnectionHeaders(credentials, '', {
+					method: 'POST',
+					url,
+					body: { email, password: credentials.password },
+					json: true,
+					skipSslCertificateValidation: credentials.allowUnauthorizedCerts === true,
+				}),
+			);
+		} catch (error) {
+			const failure = httpFailureOf(error);
+			const reason = isContractError(failure.body)
+				? `${failure.body.code}: ${failure.body.message}`
+				: failure.message;
+			const hint =
+				failure.status === 403 || failure.status === 401
+					? ' Check the email and password of the credential.'
+					: '';
+			throw new UserError(
+				`Xano login as ${email} failed (HTTP ${failure.status ?? 'no answer'}): ${reason}.${hint}`,
+				{ cause: error },
+			);
+		}
+		const authToken = (answer as IDataObject | null)?.authToken;
+		if (typeof authToken !== 'string' || authToken === '') {
+			throw new UserError(
+				`Xano login as ${email} answered without an authToken; check the Login Endpoint Path.`,
+			);
+		}
+		return { authToken };
+	}
+
+	authenticate = async (
+		credentials: ICredentialDataDecryptedObject,
+		requestOptions: IHttpRequestOptions,
+	): Promise<IHttpRequestOptions> =>
+		withConnectionHeaders(credentials, 'authToken', requestOptions);
+
+	test: ICredentialTestRequest = connectionTest;
+}

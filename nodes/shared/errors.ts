@@ -1,0 +1,164 @@
+import { NodeApiError, UserError } from 'n8n-workflow';
+import type { IDataObject, INode, JsonObject } from 'n8n-workflow';
+
+import type { ContractError } from './types';
+
+/** What went wrong with one HTTP call, dug out of whatever n8n's HTTP helper threw. */
+interface HttpFailure {
+	status: number | null;
+	body: unknown;
+	contentType: string;
+	retryAfterSeconds: number | null;
+	/** A message already written for users (a failed login), or the low-level error's text. */
+	message: string;
+	userFacing: boolean;
+}
+
+interface ErrorLike {
+	message?: unknown;
+	cause?: unknown;
+	response?: { status?: unknown; data?: unknown; headers?: unknown };
+}
+
+function asErrorLike(value: unknown): ErrorLike | null {
+	return typeof value === 'object' && value !== null ? (value as ErrorLike) : null;
+}
+
+function header(headers: unknown, name: string): string {
+	if (typeof headers !== 'object' || headers === null) return '';
+	const record = headers as Record<string, unknown>;
+	const value = record[name] ?? record[name.toLowerCase()];
+	return typeof value === 'string' ? value : Array.isArray(value) ? String(value[0]) : '';
+}
+
+function parseRetryAfter(raw: string): number | null {
+	if (raw === '') return null;
+	const seconds = Number(raw);
+	if (Number.isFinite(seconds) && seconds >= 0) return seconds;
+	const at = Date.parse(raw);
+	return Number.isNaN(at) ? null : Math.max(0, Math.ceil((at - Date.now()) / 1000));
+}
+
+/**
+ * n8n wraps a failed request in a NodeApiError whose `cause` is the HTTP client's error (with
+ * `response.status/data/headers`), sometimes one level deeper after a credential renewal. The
+ * chain is short; the depth bound only guards against cycles.
+ */
+export function httpFailureOf(thrown: unknown): HttpFailure {
+	let current = asErrorLike(thrown);
+	let message = thrown instanceof Error ? thrown.message : String(thrown);
+	for (let depth = 0; current !== null && depth < 6; depth++) {
+		if (current instanceof UserError) {
+			return {
+				status: null,
+				body: null,
+				contentType: '',
+				retryAfterSeconds: null,
+				message: current.message,
+				userFacing: true,
+			};
+		}
+		if (typeof current.message === 'string' && current.message !== '') message = current.message;
+		const status = current.response?.status;
+		if (typeof status === 'number') {
+			const headers = current.response?.headers;
+			return {
+				status,
+				body: current.response?.data,
+				contentType: header(headers, 'content-type'),
+				retryAfterSeconds: parseRetryAfter(header(headers, 'retry-after')),
+				message,
+				userFacing: false,
+			};
+		}
+		current = asErrorLike(current.cause);
+	}
+	return {
+		status: null,
+		body: null,
+		contentType: '',
+		retryAfterSeconds: null,
+		message,
+		userFacing: false,
+	};
+}
+
+export function isContractError(body: unknown): body is ContractError {
+	return (
+		typeof body === 'object' && body !== null && typeof (body as IDataObject).code === 'string'
+	);
+}
+
+function paramOf(error: ContractError): string | null {
+	const payload = error.payload;
+	if (typeof payload !== 'object' || payload === null) return null;
+	const param = (payload as IDataObject).param;
+	return typeof param === 'string' ? param : null;
+}
+
+/** A readable line out of a body that is not the contract's JSON (an HTML 502 from a proxy). */
+function describeForeignBody(body: unknown): string {
+	const text =
+		typeof body === 'string'
+			? body
+			: Buffer.isBuffer(body)
+				? body.toString('utf8')
+				: JSON.stringify(body ?? '');
+	const title = /<title>([^<]*)<\/title>/i.exec(text)?.[1];
+	const plain = (title ?? text.replace(/<[^>]*>/g, ' ')).replace(/\s+/g, ' ').trim();
+	return plain.length > 160 ? `${plain.slice(0, 157)}...` : plain;
+}
+
+/** A failed call to the backend, with the contract's fields kept for callers and for tests. */
+export class XanoApiError extends NodeApiError {
+	readonly status: number | null;
+
+	readonly xanoCode: string | null;
+
+	readonly param: string | null;
+
+	/** Seconds the backend asked us to wait (429 `Retry-After`), when it said. */
+	readonly retryAfterSeconds: number | null;
+
+	constructor(node: INode, failure: HttpFailure, itemIndex: number | undefined) {
+		const contract = isContractError(failure.body) ? failure.body : null;
+		const param = contract ? paramOf(contract) : null;
+		const forItem = itemIndex === undefined ? '' : ` for item ${itemIndex}`;
+		let message: string;
+		let description: string | undefined;
+		if (failure.status === null) {
+			message = failure.userFacing
+				? failure.message
+				: `Could not reach the Xano backend${forItem}: ${failure.message}`;
+		} else if (contract) {
+			const text = contract.message || 'no message';
+			message = `Xano answered HTTP ${failure.status} ${contract.code}${forItem}: ${text}`;
+			if (param) message += ` (parameter: ${param})`;
+			description = contract.payload ? `Payload: ${JSON.stringify(contract.payload)}` : undefined;
+		} else {
+			const kind = failure.contentType.split(';')[0] || 'unknown content type';
+			message = `Xano answered HTTP ${failure.status}${forItem} with a body that is not JSON (${kind}): ${describeForeignBody(failure.body)}`;
+			description = 'A proxy or gateway in front of the backend may be failing; try again later.';
+		}
+		if (failure.retryAfterSeconds !== null) {
+			description =
+				`${description ?? ''} The backend asks to retry after ${failure.retryAfterSeconds} s.`.trim();
+		}
+		const errorResponse: JsonObject = { message, code: contract?.code ?? null, param };
+		super(node, errorResponse, {
+			message,
+			description,
+			httpCode: failure.status === null ? undefined : String(failure.status),
+			itemIndex,
+		});
+		this.status = failure.status;
+		this.xanoCode = contract?.code ?? null;
+		this.param = param;
+		this.retryAfterSeconds = failure.retryAfterSeconds;
+	}
+}
+
+export function toXanoApiError(node: INode, thrown: unknown, itemIndex?: number): XanoApiError {
+	if (thrown instanceof XanoApiError) return thrown;
+	return new XanoApiError(node, httpFailureOf(thrown), itemIndex);
+}

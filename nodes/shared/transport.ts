@@ -1,0 +1,91 @@
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	IHttpRequestMethods,
+	IHttpRequestOptions,
+	ILoadOptionsFunctions,
+	IPollFunctions,
+} from 'n8n-workflow';
+
+import { backendAddressOf, endpointUrl } from './addressing';
+import { toXanoApiError, XanoApiError } from './errors';
+import { sleepUnlessCancelled } from './sleep';
+import type { ContractEndpoint, CredentialTypeName } from './types';
+
+/** Every context a node of this package calls the backend from. */
+export type XanoContext = IExecuteFunctions | ILoadOptionsFunctions | IPollFunctions;
+
+export interface XanoRequest {
+	method: IHttpRequestMethods;
+	endpoint: ContractEndpoint;
+	/** Appended to the endpoint's path, e.g. `/<execution_id>/cancel`. */
+	subPath?: string;
+	body?: IDataObject;
+	qs?: IDataObject;
+	/** The item this call is for; named in errors. */
+	itemIndex?: number;
+	/** Client-side limit; a long-poll passes its own timeout plus a margin. */
+	timeoutMs?: number;
+	/** How often to wait out a 429 (`Retry-After`, capped) and try again. */
+	rateLimitRetries?: number;
+}
+
+const DEFAULT_TIMEOUT_MS = 60_000;
+const MAX_RATE_LIMIT_WAIT_MS = 30_000;
+
+/** The credential type chosen by the node's `authentication` parameter. */
+export function credentialTypeOf(context: XanoContext): CredentialTypeName {
+	const chosen =
+		'getInputData' in context
+			? context.getNodeParameter('authentication', 0, 'xanoAsyncApi')
+			: context.getNodeParameter('authentication', 'xanoAsyncApi');
+	return chosen === 'xanoAsyncLoginApi' ? 'xanoAsyncLoginApi' : 'xanoAsyncApi';
+}
+
+function cancelSignalOf(context: XanoContext): AbortSignal | undefined {
+	return 'getExecutionCancelSignal' in context ? context.getExecutionCancelSignal() : undefined;
+}
+
+/**
+ * The one way this package talks to the backend. It addresses the endpoint from the credential
+ * (base URL + that endpoint's configured path), lets n8n authenticate the call, and turns every
+ * failure into an XanoApiError.
+ *
+ * HTTP errors are left to throw on purpose: n8n re-runs the login credential's preAuthentication
+ * and retries once only when the request threw with a 401. `ignoreHttpStatusErrors` would turn
+ * that renewal off.
+ */
+export async function xanoApiRequest<T>(this: XanoContext, request: XanoRequest): Promise<T> {
+	const credentialType = credentialTypeOf(this);
+	const credentials = await this.getCredentials(credentialType);
+	const address = backendAddressOf(credentials);
+	const options: IHttpRequestOptions = {
+		method: request.method,
+		url: endpointUrl(address.baseUrl, address.paths[request.endpoint]) + (request.subPath ?? ''),
+		qs: request.qs,
+		body: request.body,
+		json: true,
+		timeout: request.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+		skipSslCertificateValidation: credentials.allowUnauthorizedCerts === true,
+	};
+	let retriesLeft = request.rateLimitRetries ?? 0;
+	for (;;) {
+		try {
+			return (await this.helpers.httpRequestWithAuthentication.call(
+				this,
+				credentialType,
+				options,
+			)) as T;
+		} catch (thrown) {
+			const error = toXanoApiError(this.getNode(), thrown, request.itemIndex);
+			if (!isRetryableRateLimit(error) || retriesLeft <= 0) throw error;
+			retriesLeft--;
+			const waitMs = Math.min((error.retryAfterSeconds ?? 1) * 1000, MAX_RATE_LIMIT_WAIT_MS);
+			await sleepUnlessCancelled(waitMs, cancelSignalOf(this));
+		}
+	}
+}
+
+function isRetryableRateLimit(error: XanoApiError): boolean {
+	return error.status === 429;
+}

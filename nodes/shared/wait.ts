@@ -1,0 +1,117 @@
+import type { IExecuteFunctions } from 'n8n-workflow';
+
+import { sleepUnlessCancelled, throwIfCancelled } from './sleep';
+import { xanoApiRequest } from './transport';
+import { isTerminal, MAX_BATCH_SIZE } from './types';
+import type { AwaitRequest, AwaitUntil, Execution } from './types';
+
+export interface AwaitPlan {
+	executionIds: string[];
+	/** Overall deadline from now, in seconds. 0 reads the current state once. */
+	timeoutSeconds: number;
+	until: AwaitUntil;
+	itemIndex?: number;
+}
+
+/** Longest hold one await request may ask of the backend (the contract's limit). */
+const MAX_HOLD_SECONDS = 300;
+/** Polling fallback for a backend that answers at once instead of holding the request. */
+const FIRST_BACKOFF_MS = 200;
+const MAX_BACKOFF_MS = 5_000;
+/** A hold that ends this much before its timeout, unsatisfied, means the backend did not hold. */
+const EARLY_ANSWER_MARGIN_MS = 250;
+/** The HTTP client waits this long beyond the hold the backend was asked for. */
+const TRANSPORT_MARGIN_MS = 15_000;
+
+function chunksOf<T>(list: T[], size: number): T[][] {
+	const chunks: T[][] = [];
+	for (let start = 0; start < list.length; start += size)
+		chunks.push(list.slice(start, start + size));
+	return chunks;
+}
+
+/**
+ * Waits until the listed executions are terminal (`all`) or one of them is (`any`), or the
+ * deadline passes, and answers one execution object per requested id, in order (repeats
+ * included). Executions still pending or running at the deadline come back as they are.
+ *
+ * The backend holds each `POST /async/await` until its ids are done, so a finished execution
+ * wakes the node at once. More than 1,000 ids are awaited chunk after chunk within the same
+ * deadline. Waiting honours the execution's cancel signal: n8n aborts the held request and the
+ * backoff sleeps stop.
+ */
+export async function awaitExecutions(
+	this: IExecuteFunctions,
+	plan: AwaitPlan,
+): Promise<Execution[]> {
+	const signal = this.getExecutionCancelSignal();
+	const deadline = Date.now() + Math.max(0, plan.timeoutSeconds) * 1000;
+	const uniqueIds = [...new Set(plan.executionIds)];
+	const latest = new Map<string, Execution>();
+	const isDone = (id: string) => {
+		const execution = latest.get(id);
+		return execution !== undefined && isTerminal(execution.status);
+	};
+	const satisfied = () => (plan.until === 'any' ? uniqueIds.some(isDone) : uniqueIds.every(isDone));
+
+	let backoffMs = FIRST_BACKOFF_MS;
+	let firstRound = true;
+	while (firstRound || (!satisfied() && Date.now() < deadline)) {
+		throwIfCancelled(signal);
+		const waiting = uniqueIds.filter((id) => !isDone(id));
+		const chunks = chunksOf(waiting, MAX_BATCH_SIZE);
+		// With several chunks, `any` cannot hold on one chunk while another finishes first.
+		const mayHold = plan.until === 'all' || chunks.length === 1;
+		let heldEnough = true;
+		for (const chunk of chunks) {
+			const holdSeconds = mayHold
+				? Math.min(MAX_HOLD_SECONDS, Math.floor(Math.max(0, deadline - Date.now()) / 1000))
+				: 0;
+			const body: AwaitRequest = { execution_ids: chunk, timeout: holdSeconds };
+			if (plan.until === 'any') body.until = 'any';
+			const startedAt = Date.now();
+			const answer = await (xanoApiRequest<Execution[]>).call(this, {
+				method: 'POST',
+				endpoint: 'await',
+				body,
+				itemIndex: plan.itemIndex,
+				timeoutMs: holdSeconds * 1000 + TRANSPORT_MARGIN_MS,
+			});
+			chunk.forEach((id, position) => {
+				const execution = answer[position];
+				if (execution) latest.set(id, execution);
+			});
+			const chunkSatisfied = plan.until === 'any' ? chunk.some(isDone) : chunk.every(isDone);
+			if (!chunkSatisfied && Date.now() - startedAt + EARLY_ANSWER_MARGIN_MS < holdSeconds * 1000) {
+				heldEnough = false;
+			}
+			if (plan.until === 'any' && chunkSatisfied) break;
+		}
+		firstRound = false;
+		if (satisfied() || Date.now() >= deadline) break;
+		if (!heldEnough || !mayHold || deadline - Date.now() < 1000) {
+			await sleepUnlessCancelled(Math.min(backoffMs, Math.max(0, deadline - Date.now())), signal);
+			backoffMs = Math.min(backoffMs * 2, MAX_BACKOFF_MS);
+		}
+	}
+	return plan.executionIds.map((id) => latest.get(id) ?? notFoundExecution(id));
+}
+
+/** The backend answered nothing for this id (a malformed answer); report it like an unknown id. */
+function notFoundExecution(id: string): Execution {
+	return {
+		execution_id: id,
+		function: '',
+		status: 'not_found',
+		output: null,
+		error: null,
+		attempts: 0,
+		priority: 'normal',
+		tags: [],
+		created_at: null,
+		started_at: null,
+		completed_at: null,
+		duration_ms: null,
+		idempotency_key: null,
+	};
+}
