@@ -1,0 +1,175 @@
+import { NodeConnectionTypes } from 'n8n-workflow';
+import type {
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+	IPollFunctions,
+} from 'n8n-workflow';
+
+import { authenticationProperty } from '../XanoBatchImport/node-common';
+import {
+	advanceCursor,
+	pollStart,
+	readCursor,
+	seedCursor,
+	selectUnseen,
+} from './completion-cursor';
+import { readCompletions, readLatestCompletion, type CompletionFilter } from './read-completions';
+
+interface TriggerOptions {
+	includeLastMinutes?: number;
+	lookBackSeconds?: number;
+	maxPerPoll?: number;
+}
+
+/** Share of n8n's poll budget spent fetching; the rest is left for the hand-off. */
+const BUDGET_SHARE = 0.5;
+
+function splitNames(raw: string): string[] {
+	return raw
+		.split(',')
+		.map((name) => name.trim())
+		.filter((name) => name !== '');
+}
+
+function pollBudgetMs(context: IPollFunctions): number {
+	// Hosts before the poll budget existed have no such method.
+	const budget = typeof context.getPollBudgetMs === 'function' ? context.getPollBudgetMs() : 0;
+	return budget > 0 ? budget * BUDGET_SHARE : Infinity;
+}
+
+export class XanoAsyncTrigger implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Xano Async Trigger',
+		name: 'xanoAsyncTrigger',
+		icon: { light: 'file:../../icons/xanoAsync.svg', dark: 'file:../../icons/xanoAsync.dark.svg' },
+		group: ['trigger'],
+		version: 1,
+		subtitle: '={{"On " + $parameter["statuses"].join(", ")}}',
+		description: 'Starts the workflow when Xano async executions finish',
+		defaults: { name: 'Xano Async Trigger' },
+		polling: true,
+		inputs: [],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [
+			{
+				name: 'xanoAsyncApi',
+				required: true,
+				displayOptions: { show: { authentication: ['xanoAsyncApi'] } },
+			},
+			{
+				name: 'xanoAsyncLoginApi',
+				required: true,
+				displayOptions: { show: { authentication: ['xanoAsyncLoginApi'] } },
+			},
+		],
+		properties: [
+			authenticationProperty,
+			{
+				displayName: 'Statuses',
+				name: 'statuses',
+				type: 'multiOptions',
+				options: [
+					{ name: 'Cancelled', value: 'cancelled' },
+					{ name: 'Completed', value: 'completed' },
+					{ name: 'Failed', value: 'failed' },
+					{ name: 'Timed Out', value: 'timed_out' },
+				],
+				default: ['completed', 'failed'],
+				description: 'Finished executions with these statuses start the workflow',
+			},
+			{
+				displayName: 'Function Names',
+				name: 'functionNames',
+				type: 'string',
+				default: '',
+				placeholder: 'e.g. send_welcome_email, import_batch',
+				description:
+					'Only executions of these functions, separated by commas. Leave empty for every function.',
+			},
+			{
+				displayName: 'Options',
+				name: 'options',
+				type: 'collection',
+				placeholder: 'Add option',
+				default: {},
+				options: [
+					{
+						displayName: 'On Activation, Include Last Minutes',
+						name: 'includeLastMinutes',
+						type: 'number',
+						typeOptions: { minValue: 0 },
+						default: 0,
+						description:
+							'When the workflow is activated for the first time, also start it for executions that finished this many minutes before. 0 starts with executions finishing from then on.',
+					},
+					{
+						displayName: 'Look-Back Window (Seconds)',
+						name: 'lookBackSeconds',
+						type: 'number',
+						typeOptions: { minValue: 0 },
+						default: 60,
+						description:
+							'Each poll reads again the executions that finished this long before the newest one seen, so an execution the backend lists late is not missed. None is started twice.',
+					},
+					{
+						displayName: 'Max Executions per Poll',
+						name: 'maxPerPoll',
+						type: 'number',
+						typeOptions: { minValue: 1, maxValue: 10000 },
+						default: 1000,
+						description:
+							'Most executions read in one poll. A larger backlog is read over the next polls, in order.',
+					},
+				],
+			},
+		],
+	};
+
+	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
+		const filter: CompletionFilter = {
+			statuses: this.getNodeParameter('statuses', []) as string[],
+			functions: splitNames(this.getNodeParameter('functionNames', '') as string),
+		};
+		const options = this.getNodeParameter('options', {}) as TriggerOptions;
+		const now = Date.now();
+
+		// "Fetch Test Event": a sample, and the cursor stays where it is.
+		if (this.getMode() === 'manual') {
+			const latest = await readLatestCompletion(this, filter, now);
+			return latest ? [[{ json: latest }]] : null;
+		}
+
+		const staticData = this.getWorkflowStaticData('node');
+		const lookBackMs = (options.lookBackSeconds ?? 60) * 1000;
+		const includeLastMs = (options.includeLastMinutes ?? 0) * 60_000;
+		let cursor = readCursor(staticData.completionCursor);
+		if (cursor === undefined) {
+			cursor = seedCursor(now, includeLastMs);
+			if (includeLastMs <= 0) {
+				staticData.completionCursor = cursor;
+				return null;
+			}
+		}
+
+		const start = pollStart(cursor, lookBackMs);
+		// A failed page throws here, before the cursor is touched: the next poll reads it all again.
+		const read = await readCompletions(
+			this,
+			filter,
+			start,
+			options.maxPerPoll ?? 1000,
+			pollBudgetMs(this),
+		);
+		const fresh = selectUnseen(cursor, read.executions);
+		staticData.completionCursor = advanceCursor(
+			cursor,
+			start,
+			read.executions,
+			fresh,
+			read.truncated,
+			lookBackMs,
+		);
+		return fresh.length > 0 ? [fresh.map((execution) => ({ json: execution }))] : null;
+	}
+}

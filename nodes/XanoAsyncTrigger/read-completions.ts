@@ -1,0 +1,107 @@
+import type { IDataObject, IPollFunctions } from 'n8n-workflow';
+
+import { xanoApiRequest } from '../shared/transport';
+import type { Execution, Page } from '../shared/types';
+import type { PollStart } from './completion-cursor';
+
+/** The filters of `GET /async/executions` the user chose. */
+export interface CompletionFilter {
+	statuses: string[];
+	functions: string[];
+}
+
+export interface CompletionRead {
+	/** What was read after the skip, in the listing's order. */
+	executions: Execution[];
+	/** The poll stopped at its bound (or its time budget) with more pages left. */
+	truncated: boolean;
+}
+
+function filterQuery(filter: CompletionFilter): IDataObject {
+	const qs: IDataObject = {};
+	if (filter.statuses.length > 0) qs.status = filter.statuses.join(',');
+	if (filter.functions.length > 0) qs.function = filter.functions.join(',');
+	return qs;
+}
+
+async function readPage(
+	context: IPollFunctions,
+	filter: CompletionFilter,
+	completedAfter: number | undefined,
+	page: number,
+	perPage: number,
+): Promise<Page<Execution>> {
+	const qs = filterQuery(filter);
+	if (completedAfter !== undefined) qs.completed_after = Math.max(0, Math.floor(completedAfter));
+	qs.page = page;
+	qs.per_page = perPage;
+	return await (xanoApiRequest<Page<Execution>>).call(context, {
+		method: 'GET',
+		endpoint: 'executions',
+		qs,
+	});
+}
+
+/**
+ * Reads the listing from `start` on, page after page, until the last page, `maxExecutions`
+ * entries or `budgetMs`. Any failed page fails the whole read, so the caller never advances its
+ * cursor over a range it did not fully see.
+ */
+export async function readCompletions(
+	context: IPollFunctions,
+	filter: CompletionFilter,
+	start: PollStart,
+	maxExecutions: number,
+	budgetMs: number,
+): Promise<CompletionRead> {
+	const perPage = Math.max(1, Math.min(100, maxExecutions));
+	const maxPages = Math.ceil(maxExecutions / perPage);
+	const startedAt = Date.now();
+	const executions: Execution[] = [];
+	let page = Math.floor(start.skip / perPage) + 1;
+	let drop = start.skip % perPage;
+
+	for (let pagesRead = 0; ; ) {
+		const answer = await readPage(context, filter, start.completedAfter, page, perPage);
+		pagesRead++;
+		const items = Array.isArray(answer.items) ? answer.items : [];
+		executions.push(...(drop > 0 ? items.slice(drop) : items));
+		drop = 0;
+		if (answer.nextPage === null || answer.nextPage === undefined || items.length === 0) {
+			return { executions, truncated: false };
+		}
+		if (pagesRead >= maxPages || Date.now() - startedAt > budgetMs) {
+			return { executions, truncated: true };
+		}
+		page = answer.nextPage;
+	}
+}
+
+/** Windows the manual "fetch test event" looks through for the latest finished execution. */
+const LATEST_WINDOWS_MS = [60_000, 3_600_000, 86_400_000, undefined];
+const LATEST_MAX_PAGES = 10;
+
+/**
+ * The most recently completed execution matching the filter, or undefined. The listing runs
+ * oldest first, so it pages to the end of the smallest recent window that holds anything.
+ */
+export async function readLatestCompletion(
+	context: IPollFunctions,
+	filter: CompletionFilter,
+	nowMs: number,
+): Promise<Execution | undefined> {
+	for (const windowMs of LATEST_WINDOWS_MS) {
+		const completedAfter = windowMs === undefined ? undefined : nowMs - windowMs;
+		let latest: Execution | undefined;
+		let page = 1;
+		for (let pagesRead = 0; pagesRead < LATEST_MAX_PAGES; pagesRead++) {
+			const answer = await readPage(context, filter, completedAfter, page, 1000);
+			const items = Array.isArray(answer.items) ? answer.items : [];
+			if (items.length > 0) latest = items[items.length - 1];
+			if (answer.nextPage === null || answer.nextPage === undefined || items.length === 0) break;
+			page = answer.nextPage;
+		}
+		if (latest !== undefined) return latest;
+	}
+	return undefined;
+}

@@ -1,0 +1,216 @@
+import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+	IPairedItemData,
+} from 'n8n-workflow';
+
+import type { ContractError, InvocationPriority } from '../shared/types';
+import { backendFor } from './batch-backend';
+import { batchItemIndexes, batchSlice, planBatches, type BatchSlice } from './batch-plan';
+import { batchImportProperties } from './description';
+import { batchIdempotencyKey } from './idempotency';
+import {
+	errorToJson,
+	exceedsFailureTolerance,
+	listFailedBatches,
+	summarizeImport,
+	type BatchOutcome,
+} from './import-summary';
+import { authenticationProperty, functionProperty, readFunctionName } from './node-common';
+import { parseJsonObject, readRecordField } from './records';
+import { DEFAULT_RETRY_POLICY } from './retry-policy';
+import { runBatches } from './run-batches';
+
+interface ImportOptions {
+	batchTimeout?: number;
+	importId?: string;
+	concurrency?: number;
+	priority?: InvocationPriority;
+	maxRetries?: number;
+	toleratedFailurePercent?: number;
+}
+
+function pairedItemsOf(indexes: Iterable<number>): IPairedItemData[] {
+	return Array.from(indexes, (item) => ({ item }));
+}
+
+function batchJson(outcome: BatchOutcome, batchCount: number): IDataObject {
+	return {
+		batch_number: outcome.batchNumber,
+		batch_count: batchCount,
+		status: outcome.status,
+		first_item: outcome.firstItem,
+		last_item: outcome.lastItem,
+		record_count: outcome.recordCount,
+		attempts: outcome.attempts,
+		execution_id: outcome.executionId,
+		processed_count: outcome.processedCount,
+		output: (outcome.output ?? null) as IDataObject | null,
+		error: outcome.error ? errorToJson(outcome.error) : null,
+	};
+}
+
+function paramOf(error: ContractError | null): string | null {
+	const payload = error?.payload;
+	if (payload === null || typeof payload !== 'object') return null;
+	return typeof payload.param === 'string' ? payload.param : null;
+}
+
+export class XanoBatchImport implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Xano Batch Import',
+		name: 'xanoBatchImport',
+		icon: { light: 'file:../../icons/xanoAsync.svg', dark: 'file:../../icons/xanoAsync.dark.svg' },
+		group: ['transform'],
+		version: 1,
+		subtitle: '={{"Import into " + ($parameter["function"].value || $parameter["function"])}}',
+		description:
+			'Import many records through a Xano function, in batches that run in parallel and are retried on their own',
+		defaults: { name: 'Xano Batch Import' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [
+			{
+				name: 'xanoAsyncApi',
+				required: true,
+				displayOptions: { show: { authentication: ['xanoAsyncApi'] } },
+			},
+			{
+				name: 'xanoAsyncLoginApi',
+				required: true,
+				displayOptions: { show: { authentication: ['xanoAsyncLoginApi'] } },
+			},
+		],
+		properties: [authenticationProperty, functionProperty, ...batchImportProperties],
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const items = this.getInputData();
+		const startedAt = Date.now();
+		const node = this.getNode();
+		const continueOnFail = this.continueOnFail();
+
+		const functionName = readFunctionName(this);
+		const recordSource = this.getNodeParameter('recordSource', 0, 'item') as string;
+		const recordField = this.getNodeParameter('recordField', 0, '') as string;
+		const batchSize = this.getNodeParameter('batchSize', 0, 100) as number;
+		const outputMode = this.getNodeParameter('outputMode', 0, 'summary') as string;
+		const options = this.getNodeParameter('options', 0, {}) as ImportOptions;
+		const additionalInput = parseJsonObject(this.getNodeParameter('additionalInput', 0, '{}'));
+		if (additionalInput === undefined) {
+			throw new NodeOperationError(node, 'Additional Input must be a JSON object', {
+				description: 'For example {"table": "customers"}.',
+				itemIndex: 0,
+			});
+		}
+		if (!Number.isInteger(batchSize) || batchSize < 1) {
+			throw new NodeOperationError(node, `Batch Size must be a whole number of at least 1`, {
+				itemIndex: 0,
+			});
+		}
+
+		const recordOf = (index: number): unknown =>
+			recordSource === 'field'
+				? readRecordField(items[index].json, recordField)
+				: items[index].json;
+
+		// Items whose record is missing fail on their own; the others are imported.
+		const returnData: INodeExecutionData[] = [];
+		const sourceItems = new Uint32Array(items.length);
+		let recordCount = 0;
+		for (let index = 0; index < items.length; index++) {
+			if (recordOf(index) !== undefined) {
+				sourceItems[recordCount++] = index;
+				continue;
+			}
+			const message = `Item ${index} has no field "${recordField}" to import`;
+			if (!continueOnFail) throw new NodeOperationError(node, message, { itemIndex: index });
+			returnData.push({ json: { error: message }, pairedItem: { item: index } });
+		}
+
+		const plan = planBatches(sourceItems.subarray(0, recordCount), batchSize);
+		const importId = options.importId?.trim() || this.getExecutionId();
+		const buildInput = (slice: BatchSlice): IDataObject => ({
+			...additionalInput,
+			records: batchItemIndexes(plan, slice).map(recordOf) as IDataObject[],
+			batch_number: slice.batchNumber,
+			batch_count: plan.batchCount,
+		});
+
+		const outcomes = await runBatches(backendFor(this, functionName, plan, options.priority), {
+			plan,
+			concurrency: options.concurrency ?? 10,
+			retry: {
+				...DEFAULT_RETRY_POLICY,
+				maxRetries: options.maxRetries ?? DEFAULT_RETRY_POLICY.maxRetries,
+			},
+			batchTimeoutMs: (options.batchTimeout ?? 600) * 1000,
+			buildInput,
+			idempotencyKey: (slice) =>
+				batchIdempotencyKey({
+					importId,
+					nodeId: node.id,
+					batchSize,
+					batchCount: plan.batchCount,
+					batchNumber: slice.batchNumber,
+				}),
+		});
+
+		const summary = summarizeImport(functionName, outcomes, Date.now() - startedAt);
+		const failedTooOften = exceedsFailureTolerance(summary, options.toleratedFailurePercent ?? 0);
+		if (failedTooOften && !continueOnFail) {
+			const first = outcomes.find((outcome) => outcome.status === 'failed');
+			const param = paramOf(first?.error ?? null);
+			throw new NodeOperationError(
+				node,
+				`${summary.batches_failed} of ${summary.batches_total} batches failed: ${listFailedBatches(summary.failed_batches)}`,
+				{
+					itemIndex: first?.firstItem,
+					description:
+						`First failure, batch ${first?.batchNumber}: ${first?.error?.code ?? 'ERROR_FATAL'}: ` +
+						`${first?.error?.message ?? ''}${param ? ` (parameter: ${param})` : ''}. ` +
+						`${summary.batches_succeeded} batches (${summary.records_in_succeeded_batches} records) went through; ` +
+						'running the same execution again retries only the failed batches.',
+				},
+			);
+		}
+
+		const batchItems = (outcome: BatchOutcome) =>
+			pairedItemsOf(batchItemIndexes(plan, batchSlice(plan, outcome.batchNumber)));
+		const failureItem = (outcome: BatchOutcome): INodeExecutionData => ({
+			// Only `error` and `details`, so n8n's error output recognises the item as failed.
+			json: {
+				error: `Batch ${outcome.batchNumber} failed: ${outcome.error?.message ?? 'unknown error'}`,
+				details: batchJson(outcome, plan.batchCount),
+			},
+			pairedItem: batchItems(outcome),
+		});
+
+		if (outputMode === 'batches') {
+			for (const outcome of outcomes) {
+				if (outcome.status === 'failed' && failedTooOften) {
+					returnData.push(failureItem(outcome));
+				} else {
+					returnData.push({
+						json: batchJson(outcome, plan.batchCount),
+						pairedItem: batchItems(outcome),
+					});
+				}
+			}
+			return [returnData];
+		}
+
+		returnData.push({ json: summary, pairedItem: pairedItemsOf(plan.sourceItems) });
+		if (failedTooOften) {
+			for (const outcome of outcomes) {
+				if (outcome.status === 'failed') returnData.push(failureItem(outcome));
+			}
+		}
+		return [returnData];
+	}
+}

@@ -1,0 +1,81 @@
+import { NodeOperationError } from 'n8n-workflow';
+import type { IExecuteFunctions } from 'n8n-workflow';
+
+import { XanoApiError } from '../shared/errors';
+import { sleepUnlessCancelled, WaitCancelledError } from '../shared/sleep';
+import { xanoApiRequest } from '../shared/transport';
+import type {
+	ContractError,
+	Execution,
+	InvocationPriority,
+	InvocationRequest,
+} from '../shared/types';
+import { isTerminal } from '../shared/types';
+import { awaitExecutions } from '../shared/wait';
+import { batchItemRange, type BatchPlan } from './batch-plan';
+import { PermanentBatchError, type BatchBackend } from './run-batches';
+
+/** A full queue is waited out this many times per request before it counts as a failed attempt. */
+const RATE_LIMIT_RETRIES = 60;
+
+/** The backend side of the import: invoke and await through the shared transport. */
+export function backendFor(
+	context: IExecuteFunctions,
+	functionName: string,
+	plan: BatchPlan,
+	priority: InvocationPriority | undefined,
+): BatchBackend {
+	const signal = context.getExecutionCancelSignal();
+	return {
+		async invoke(slice, input, idempotencyKey) {
+			const body: InvocationRequest = {
+				function: functionName,
+				input,
+				idempotency_key: idempotencyKey,
+			};
+			if (priority) body.priority = priority;
+			return await (xanoApiRequest<Execution>).call(context, {
+				method: 'POST',
+				endpoint: 'invoke',
+				body,
+				itemIndex: batchItemRange(plan, slice).first,
+				rateLimitRetries: RATE_LIMIT_RETRIES,
+			});
+		},
+		async awaitTerminal(slice, execution, deadline) {
+			if (isTerminal(execution.status)) return execution;
+			const [finished] = await awaitExecutions.call(context, {
+				executionIds: [execution.execution_id],
+				timeoutSeconds: Math.max(1, Math.ceil((deadline - Date.now()) / 1000)),
+				until: 'all',
+				itemIndex: batchItemRange(plan, slice).first,
+			});
+			return finished;
+		},
+		async sleep(ms) {
+			await sleepUnlessCancelled(ms, signal);
+		},
+		now: () => Date.now(),
+		random: () => Math.random(),
+		classifyRequestError(error) {
+			if (error instanceof WaitCancelledError || signal?.aborted) throw new WaitCancelledError();
+			if (!(error instanceof XanoApiError)) {
+				throw new NodeOperationError(
+					context.getNode(),
+					error instanceof Error ? error : String(error),
+				);
+			}
+			const failure: ContractError = {
+				code: error.xanoCode ?? (error.status === null ? 'ERROR_NETWORK' : `HTTP_${error.status}`),
+				message: error.message,
+			};
+			if (error.param !== null) failure.payload = { param: error.param };
+			const transient =
+				error.status === null ||
+				error.status === 408 ||
+				error.status === 429 ||
+				error.status >= 500;
+			return transient ? failure : new PermanentBatchError(failure);
+		},
+	};
+}
