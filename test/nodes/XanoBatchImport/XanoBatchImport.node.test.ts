@@ -53,26 +53,29 @@ async function runImport(
 }
 
 describe('Xano Batch Import', () => {
-	it.each([1, 3])('imports %i item(s) as one batch and pairs the summary with them', async (count) => {
-		const { run, table } = await runImport(people(count), {});
-		expect(run.error).toBeUndefined();
-		expect(run.outputs[0]).toHaveLength(1);
-		const [summary] = run.outputs[0];
-		expect(summary.json).toMatchObject({
-			function: 'import_batch',
-			batches_total: 1,
-			batches_succeeded: 1,
-			batches_failed: 0,
-			records_total: count,
-			records_processed: count,
-			failed_batches: [],
-		});
-		expect(pairedIndexes(summary)).toEqual(range(count));
-		const stored = await readTable(backend, table);
-		expect(stored.map((record) => record.person_id).sort((a, b) => Number(a) - Number(b))).toEqual(
-			range(count),
-		);
-	});
+	it.each([1, 3])(
+		'imports %i item(s) as one batch and pairs the summary with them',
+		async (count) => {
+			const { run, table } = await runImport(people(count), {});
+			expect(run.error).toBeUndefined();
+			expect(run.outputs[0]).toHaveLength(1);
+			const [summary] = run.outputs[0];
+			expect(summary.json).toMatchObject({
+				function: 'import_batch',
+				batches_total: 1,
+				batches_succeeded: 1,
+				batches_failed: 0,
+				records_total: count,
+				records_processed: count,
+				failed_batches: [],
+			});
+			expect(pairedIndexes(summary)).toEqual(range(count));
+			const stored = await readTable(backend, table);
+			expect(
+				stored.map((record) => record.person_id).sort((a, b) => Number(a) - Number(b)),
+			).toEqual(range(count));
+		},
+	);
 
 	it('imports 1,000 items in batches of 100, one output item per batch paired with its items', async () => {
 		const { run, table } = await runImport(people(1000), { outputMode: 'batches' });
