@@ -41,7 +41,8 @@ async function main() {
 	}
 
 	const lines = [`Xano async backend serving ${server.baseUrl}`, 'Functions:'];
-	for (const fn of server.functions) lines.push(`  ${fn.name}${fn.description ? ` - ${fn.description}` : ''}`);
+	for (const fn of server.functions)
+		lines.push(`  ${fn.name}${fn.description ? ` - ${fn.description}` : ''}`);
 	if (server.demo) {
 		lines.push(
 			'Demo credentials (no --user or --token was given):',
@@ -71,9 +72,8 @@ async function main() {
 /** @param {unknown} error */
 function fail(error) {
 	const expected = error instanceof ConfigError || error instanceof FunctionLoadError;
-	const message = expected
-		? /** @type {Error} */ (error).message
-		: /** @type {Error} */ (error)?.stack ?? String(error);
+	const failure = /** @type {Error | undefined} */ (error);
+	const message = expected ? failure?.message : (failure?.stack ?? String(error));
 	process.stderr.write(`xano-async-backend: ${message}\n`);
 	process.exitCode = expected ? 2 : 1;
 }

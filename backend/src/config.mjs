@@ -25,7 +25,9 @@ import { parseArgs } from 'node:util';
  * @property {import('node:stream').Writable | undefined} [logStream] defaults to stderr
  */
 
-export const DEFAULT_DATA_FILE = fileURLToPath(new URL('../data/xano-async.sqlite', import.meta.url));
+export const DEFAULT_DATA_FILE = fileURLToPath(
+	new URL('../data/xano-async.sqlite', import.meta.url),
+);
 
 /** @type {Omit<ServerOptions, 'logStream'>} */
 export const DEFAULTS = Object.freeze({
@@ -67,7 +69,11 @@ export const FLAGS = {
 	token: { env: 'XANO_ASYNC_TOKEN', key: 'tokens', kind: 'list' },
 	'max-parallel': { env: 'XANO_ASYNC_MAX_PARALLEL', key: 'maxParallel', kind: 'int' },
 	'queue-size': { env: 'XANO_ASYNC_QUEUE_SIZE', key: 'queueSize', kind: 'int' },
-	'default-timeout': { env: 'XANO_ASYNC_DEFAULT_TIMEOUT', key: 'defaultTimeoutSeconds', kind: 'int' },
+	'default-timeout': {
+		env: 'XANO_ASYNC_DEFAULT_TIMEOUT',
+		key: 'defaultTimeoutSeconds',
+		kind: 'int',
+	},
 	retention: { env: 'XANO_ASYNC_RETENTION', key: 'retentionSeconds', kind: 'int' },
 	'log-level': { env: 'XANO_ASYNC_LOG_LEVEL', key: 'logLevel', kind: 'string' },
 	'max-attempts': { env: 'XANO_ASYNC_MAX_ATTEMPTS', key: 'maxAttempts', kind: 'int' },
@@ -76,7 +82,11 @@ export const FLAGS = {
 		key: 'completionVisibilityLagMs',
 		kind: 'int',
 	},
-	'welcome-email-url': { env: 'XANO_ASYNC_WELCOME_EMAIL_URL', key: 'welcomeEmailUrl', kind: 'string' },
+	'welcome-email-url': {
+		env: 'XANO_ASYNC_WELCOME_EMAIL_URL',
+		key: 'welcomeEmailUrl',
+		kind: 'string',
+	},
 	'shutdown-grace': { env: 'XANO_ASYNC_SHUTDOWN_GRACE', key: 'shutdownGraceSeconds', kind: 'int' },
 	'abort-grace': { env: 'XANO_ASYNC_ABORT_GRACE', key: 'abortGraceMs', kind: 'int' },
 };
@@ -127,7 +137,8 @@ export function parseCommandLine(argv, env) {
 function convert(flag, spec, raw, source) {
 	if (spec.kind === 'int') {
 		const text = String(raw);
-		if (!/^\d+$/.test(text)) throw new ConfigError(`${source} must be a whole number, got "${text}".`);
+		if (!/^\d+$/.test(text))
+			throw new ConfigError(`${source} must be a whole number, got "${text}".`);
 		return Number(text);
 	}
 	if (spec.kind === 'string') return String(raw);
@@ -183,10 +194,14 @@ export function resolveOptions(partial = {}) {
 		throw new ConfigError('defaultTimeoutSeconds must be at most 3600.');
 	}
 	if (!/^[A-Za-z0-9_-]+$/.test(options.apiGroup)) {
-		throw new ConfigError(`apiGroup may hold only letters, digits, "_" and "-", got "${options.apiGroup}".`);
+		throw new ConfigError(
+			`apiGroup may hold only letters, digits, "_" and "-", got "${options.apiGroup}".`,
+		);
 	}
 	if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(options.logLevel)) {
-		throw new ConfigError(`logLevel must be one of fatal, error, warn, info, debug, trace, silent.`);
+		throw new ConfigError(
+			`logLevel must be one of fatal, error, warn, info, debug, trace, silent.`,
+		);
 	}
 	return options;
 }

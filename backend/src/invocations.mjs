@@ -48,12 +48,18 @@ export function createInvocationService(deps) {
 
 		const priority = body.priority ?? 'normal';
 		if (typeof priority !== 'string' || !(priority in PRIORITY_RANK)) {
-			throw inputError(at('priority'), `${at('priority')} must be one of critical, high, normal, low.`);
+			throw inputError(
+				at('priority'),
+				`${at('priority')} must be one of critical, high, normal, low.`,
+			);
 		}
 
 		const timeout = body.timeout ?? defaultTimeoutSeconds;
 		if (typeof timeout !== 'number' || !Number.isFinite(timeout) || timeout < 1 || timeout > 3600) {
-			throw inputError(at('timeout'), `${at('timeout')} must be a number of seconds from 1 to 3600.`);
+			throw inputError(
+				at('timeout'),
+				`${at('timeout')} must be a number of seconds from 1 to 3600.`,
+			);
 		}
 
 		const tags = body.tags ?? [];
@@ -136,7 +142,9 @@ export function createInvocationService(deps) {
 			/** @type {unknown} */ input,
 			/** @type {Record<string, unknown>} */ options,
 		) {
-			const [result] = accept(ownerId, [parseInvocation({ ...options, function: name, input }, '')]);
+			const [result] = accept(ownerId, [
+				parseInvocation({ ...options, function: name, input }, ''),
+			]);
 			return { ...result.execution, ...(result.deduplicated ? { deduplicated: true } : {}) };
 		},
 	};

@@ -12,7 +12,10 @@ export function startRetentionSweep({ store, users, retentionSeconds, log }) {
 		const removed = store.purgeCompletedBefore(Date.now() - retentionSeconds * 1000);
 		const tokens = users.purgeExpiredTokens();
 		if (removed > 0 || tokens > 0) {
-			log.info({ executions: removed, tokens, retention_seconds: retentionSeconds }, 'retention sweep');
+			log.info(
+				{ executions: removed, tokens, retention_seconds: retentionSeconds },
+				'retention sweep',
+			);
 		}
 	};
 	sweep();

@@ -13,7 +13,10 @@ describe('auth', () => {
 
 	it('logs in with email and password and the authToken works as a bearer token', async () => {
 		const anonymous = client(t.baseUrl, null);
-		const login = await anonymous.post('/auth/login', { email: ALICE.email, password: ALICE.password });
+		const login = await anonymous.post('/auth/login', {
+			email: ALICE.email,
+			password: ALICE.password,
+		});
 		assert.equal(login.status, 200);
 		assert.equal(typeof login.body.authToken, 'string');
 		const session = client(t.baseUrl, login.body.authToken);
@@ -66,7 +69,7 @@ describe('auth', () => {
 		}
 	});
 
-	it('accepts Xano\'s ?authtoken= fallback', async () => {
+	it("accepts Xano's ?authtoken= fallback", async () => {
 		const response = await fetch(`${t.baseUrl}/auth/me?authtoken=${ALICE.token}`);
 		assert.equal(response.status, 200);
 		assert.equal((await response.json()).email, ALICE.email);

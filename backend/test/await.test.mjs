@@ -21,16 +21,25 @@ describe('POST /async/await', () => {
 		const samples = [];
 		const response = await t.api.awaitAll(ids, 20);
 		const answeredAt = Date.now();
-		assert.deepEqual(response.map((execution) => execution.status), ['completed', 'completed', 'completed']);
+		assert.deepEqual(
+			response.map((execution) => execution.status),
+			['completed', 'completed', 'completed'],
+		);
 		const lastCompletion = Math.max(...response.map((execution) => execution.completed_at));
 		samples.push(answeredAt - lastCompletion);
-		assert.ok(answeredAt - lastCompletion < 50, `answered ${answeredAt - lastCompletion} ms after the last completion`);
+		assert.ok(
+			answeredAt - lastCompletion < 50,
+			`answered ${answeredAt - lastCompletion} ms after the last completion`,
+		);
 
 		// And once more with a single short run, to show it is not luck.
 		const single = await t.api.invoke('slow_task', { seconds: 0.12 });
 		const [done] = await t.api.awaitAll([single.execution_id], 20);
 		samples.push(Date.now() - done.completed_at);
-		assert.ok(samples.every((ms) => ms < 50), `lags ${samples.join(', ')} ms`);
+		assert.ok(
+			samples.every((ms) => ms < 50),
+			`lags ${samples.join(', ')} ms`,
+		);
 	});
 
 	it('with until: any, answers when the first listed execution ends', async () => {
@@ -49,17 +58,26 @@ describe('POST /async/await', () => {
 		const b = await t.api.invoke('echo', { n: 'b' });
 		const ids = [b.execution_id, a.execution_id, b.execution_id];
 		const answer = await t.api.awaitAll(ids, 10);
-		assert.deepEqual(answer.map((execution) => execution.execution_id), ids);
-		assert.deepEqual(answer.map((execution) => execution.output.n), ['b', 'a', 'b']);
+		assert.deepEqual(
+			answer.map((execution) => execution.execution_id),
+			ids,
+		);
+		assert.deepEqual(
+			answer.map((execution) => execution.output.n),
+			['b', 'a', 'b'],
+		);
 	});
 
-	it('answers not_found for unknown ids and for other callers\' ids, without waiting', async () => {
+	it("answers not_found for unknown ids and for other callers' ids, without waiting", async () => {
 		const bobs = await t.asBob.invoke('slow_task', { seconds: 3 });
 		const unknown = randomUUID();
 		const started = Date.now();
 		const answer = await t.api.awaitAll([unknown, bobs.execution_id], 10);
 		assert.ok(Date.now() - started < 1000, 'not_found is terminal');
-		assert.deepEqual(answer.map((execution) => execution.status), ['not_found', 'not_found']);
+		assert.deepEqual(
+			answer.map((execution) => execution.status),
+			['not_found', 'not_found'],
+		);
 		assert.equal(answer[1].execution_id, bobs.execution_id);
 		assert.equal(answer[1].function, null, 'no data of another caller leaks');
 		assert.equal(answer[1].input, null);

@@ -3,19 +3,55 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import Database from 'better-sqlite3';
-import { ConfigError, DEFAULTS, parseCommandLine, resolveOptions, startServer } from '../src/index.mjs';
+import {
+	ConfigError,
+	DEFAULTS,
+	parseCommandLine,
+	resolveOptions,
+	startServer,
+} from '../src/index.mjs';
 import { tempDir } from './support/harness.mjs';
 
 describe('configuration', () => {
 	it('reads every flag, repeatable ones included', () => {
 		const options = parseCommandLine(
 			[
-				'--host', '0.0.0.0', '--port', '8787', '--api-group', 'jobs', '--data', 'x.sqlite',
-				'--functions', 'a', '--functions', 'b', '--user', 'A@example.com:pw:with:colons',
-				'--token', 'tok@a@example.com', '--max-parallel', '4', '--queue-size', '7',
-				'--default-timeout', '60', '--retention', '120', '--log-level', 'debug',
-				'--max-attempts', '5', '--completion-visibility-lag', '2000', '--welcome-email-url', 'http://127.0.0.1:9/x',
-				'--shutdown-grace', '3', '--abort-grace', '250',
+				'--host',
+				'0.0.0.0',
+				'--port',
+				'8787',
+				'--api-group',
+				'jobs',
+				'--data',
+				'x.sqlite',
+				'--functions',
+				'a',
+				'--functions',
+				'b',
+				'--user',
+				'A@example.com:pw:with:colons',
+				'--token',
+				'tok@a@example.com',
+				'--max-parallel',
+				'4',
+				'--queue-size',
+				'7',
+				'--default-timeout',
+				'60',
+				'--retention',
+				'120',
+				'--log-level',
+				'debug',
+				'--max-attempts',
+				'5',
+				'--completion-visibility-lag',
+				'2000',
+				'--welcome-email-url',
+				'http://127.0.0.1:9/x',
+				'--shutdown-grace',
+				'3',
+				'--abort-grace',
+				'250',
 			],
 			{},
 		);
@@ -88,10 +124,16 @@ describe('migrations', () => {
 
 	it('creates a demo user and token when none is given', async () => {
 		const temp = tempDir();
-		const server = await startServer({ port: 0, dataFile: join(temp.dir, 'demo.sqlite'), logLevel: 'silent' });
+		const server = await startServer({
+			port: 0,
+			dataFile: join(temp.dir, 'demo.sqlite'),
+			logLevel: 'silent',
+		});
 		try {
 			assert.ok(server.demo);
-			const me = await fetch(`${server.baseUrl}/auth/me`, { headers: { authorization: `Bearer ${server.demo.token}` } });
+			const me = await fetch(`${server.baseUrl}/auth/me`, {
+				headers: { authorization: `Bearer ${server.demo.token}` },
+			});
 			assert.equal((await me.json()).email, server.demo.email);
 			const login = await fetch(`${server.baseUrl}/auth/login`, {
 				method: 'POST',

@@ -2,7 +2,15 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { ALICE, FIXTURE_FUNCTIONS, client, eventually, sleep, spawnCli, tempDir } from './support/harness.mjs';
+import {
+	ALICE,
+	FIXTURE_FUNCTIONS,
+	client,
+	eventually,
+	sleep,
+	spawnCli,
+	tempDir,
+} from './support/harness.mjs';
 
 /** @param {string} dataFile @param {string[]} [extra] */
 const cliArgs = (dataFile, extra = []) => [
@@ -59,19 +67,28 @@ describe('crash safety', () => {
 			intervalMs: 10,
 			what: '150 completions',
 		});
-		const completedBefore = (await api.get('/async/executions?status=completed&per_page=1000')).body.items;
+		const completedBefore = (await api.get('/async/executions?status=completed&per_page=1000')).body
+			.items;
 		first.child.kill('SIGKILL');
 		const exit = await first.exited;
 		assert.equal(exit.signal, 'SIGKILL');
-		assert.ok(completedBefore.length >= 150 && completedBefore.length < 1000, `${completedBefore.length} completed before the kill`);
+		assert.ok(
+			completedBefore.length >= 150 && completedBefore.length < 1000,
+			`${completedBefore.length} completed before the kill`,
+		);
 
 		const second = start(args);
 		const api2 = client(await second.baseUrl, ALICE.token);
 		const done = await api2.awaitAll(ids, 120);
 		assert.equal(done.length, 1000);
 		const statuses = new Map();
-		for (const execution of done) statuses.set(execution.status, (statuses.get(execution.status) ?? 0) + 1);
-		assert.deepEqual(Object.fromEntries(statuses), { completed: 1000 }, 'every accepted invocation ran to the end');
+		for (const execution of done)
+			statuses.set(execution.status, (statuses.get(execution.status) ?? 0) + 1);
+		assert.deepEqual(
+			Object.fromEntries(statuses),
+			{ completed: 1000 },
+			'every accepted invocation ran to the end',
+		);
 
 		// Count runs from the records every run wrote.
 		/** @type {Map<string, number>} */
@@ -83,13 +100,24 @@ describe('crash safety', () => {
 			}
 			if (response.body.nextPage === null) break;
 		}
-		assert.ok(ids.every((/** @type {string} */ id) => (runsPerExecution.get(id) ?? 0) >= 1), 'every execution ran');
+		assert.ok(
+			ids.every((/** @type {string} */ id) => (runsPerExecution.get(id) ?? 0) >= 1),
+			'every execution ran',
+		);
 		for (const execution of completedBefore) {
-			assert.equal(runsPerExecution.get(execution.execution_id), 1, `completed ${execution.execution_id} ran again`);
+			assert.equal(
+				runsPerExecution.get(execution.execution_id),
+				1,
+				`completed ${execution.execution_id} ran again`,
+			);
 		}
 		const after = new Map(done.map((e) => [e.execution_id, e]));
 		for (const execution of completedBefore) {
-			assert.deepEqual(after.get(execution.execution_id), execution, 'a completed execution is unchanged');
+			assert.deepEqual(
+				after.get(execution.execution_id),
+				execution,
+				'a completed execution is unchanged',
+			);
 		}
 		const rerun = done.filter((e) => e.attempts === 2);
 		assert.ok(rerun.length >= 1, 'the runs cut short by the kill ran again');
@@ -107,7 +135,10 @@ describe('crash safety', () => {
 		const first = start(args);
 		const api = client(await first.baseUrl, ALICE.token);
 		const execution = await api.invoke('slow_task', { seconds: 30 });
-		await eventually(async () => (await api.get(`/async/executions/${execution.execution_id}`)).body.status === 'running');
+		await eventually(
+			async () =>
+				(await api.get(`/async/executions/${execution.execution_id}`)).body.status === 'running',
+		);
 		first.child.kill('SIGKILL');
 		await first.exited;
 
@@ -123,14 +154,23 @@ describe('crash safety', () => {
 
 	it('SIGTERM stops taking work, lets running functions finish up to the grace, and closes cleanly', async () => {
 		const dataFile = join(temp.dir, 'sigterm.sqlite');
-		const args = cliArgs(dataFile, ['--max-parallel', '2', '--shutdown-grace', '2', '--abort-grace', '200']);
+		const args = cliArgs(dataFile, [
+			'--max-parallel',
+			'2',
+			'--shutdown-grace',
+			'2',
+			'--abort-grace',
+			'200',
+		]);
 		const first = start(args);
 		const baseUrl = await first.baseUrl;
 		const api = client(baseUrl, ALICE.token);
 		const finishing = await api.invoke('slow_task', { seconds: 1 });
 		const tooLong = await api.invoke('slow_task', { seconds: 30 }, { timeout: 120 });
 		const queued = await api.invoke('echo', { queued: true });
-		await eventually(async () => (await api.get('/async/stats')).body.running_now === 2, { what: 'two running' });
+		await eventually(async () => (await api.get('/async/stats')).body.running_now === 2, {
+			what: 'two running',
+		});
 		const queuedState = (await api.get(`/async/executions/${queued.execution_id}`)).body.status;
 
 		const signalledAt = Date.now();
@@ -154,7 +194,10 @@ describe('crash safety', () => {
 		assert.equal(finished.status, 'completed', 'a run that fit in the grace finished before exit');
 		assert.equal(finished.attempts, 1);
 		const interrupted = (await api2.get(`/async/executions/${tooLong.execution_id}`)).body;
-		assert.ok(['pending', 'running'].includes(interrupted.status), 'a run stopped by shutdown is queued again');
+		assert.ok(
+			['pending', 'running'].includes(interrupted.status),
+			'a run stopped by shutdown is queued again',
+		);
 		const [queuedAfter] = await api2.awaitAll([queued.execution_id], 10);
 		assert.equal(queuedState, 'pending');
 		assert.equal(queuedAfter.status, 'completed', 'queued work survives the shutdown');

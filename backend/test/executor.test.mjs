@@ -16,9 +16,15 @@ describe('executor', () => {
 		await waitForStatus(t, blocker.execution_id, 'running');
 		const order = ['low', 'normal', 'critical', 'high', 'low', 'critical', 'normal', 'high'];
 		const response = await t.api.post('/async/invoke', {
-			invocations: order.map((priority, index) => ({ function: 'echo', input: { index }, priority })),
+			invocations: order.map((priority, index) => ({
+				function: 'echo',
+				input: { index },
+				priority,
+			})),
 		});
-		const ids = response.body.executions.map((/** @type {any} */ execution) => execution.execution_id);
+		const ids = response.body.executions.map(
+			(/** @type {any} */ execution) => execution.execution_id,
+		);
 		const done = await t.api.awaitAll(ids, 20);
 		const startOrder = [...done]
 			.sort((a, b) => a.started_at - b.started_at || a.completed_at - b.completed_at)
@@ -37,10 +43,17 @@ describe('executor', () => {
 
 	it('never runs more than max-parallel functions at once', async () => {
 		const response = await t.api.post('/async/invoke', {
-			invocations: Array.from({ length: 5 }, () => ({ function: 'slow_task', input: { seconds: 0.05 } })),
+			invocations: Array.from({ length: 5 }, () => ({
+				function: 'slow_task',
+				input: { seconds: 0.05 },
+			})),
 		});
-		const done = await t.api.awaitAll(response.body.executions.map((/** @type {any} */ e) => e.execution_id));
-		const spans = done.map((execution) => [execution.started_at, execution.completed_at]).sort((a, b) => a[0] - b[0]);
+		const done = await t.api.awaitAll(
+			response.body.executions.map((/** @type {any} */ e) => e.execution_id),
+		);
+		const spans = done
+			.map((execution) => [execution.started_at, execution.completed_at])
+			.sort((a, b) => a[0] - b[0]);
 		for (let index = 1; index < spans.length; index += 1) {
 			assert.ok(spans[index][0] >= spans[index - 1][1], 'with one slot, runs never overlap');
 		}
@@ -49,13 +62,19 @@ describe('executor', () => {
 	it('ends a run past its timeout as timed_out, and frees its slot even when the function spins the CPU', async () => {
 		const spinner = await t.api.invoke('spin_cpu', { ms: 20_000 }, { timeout: 1 });
 		const next = await t.api.invoke('echo', { after: 'spinner' });
-		const [timedOut, afterwards] = await t.api.awaitAll([spinner.execution_id, next.execution_id], 15);
+		const [timedOut, afterwards] = await t.api.awaitAll(
+			[spinner.execution_id, next.execution_id],
+			15,
+		);
 		assert.equal(timedOut.status, 'timed_out');
 		assert.equal(timedOut.error.code, 'ERROR_CODE_TIMEOUT');
 		assert.equal(timedOut.error.payload.timeout_seconds, 1);
 		assert.equal(timedOut.output, null);
 		const heldFor = timedOut.completed_at - timedOut.started_at;
-		assert.ok(heldFor >= 1000 && heldFor < 1000 + 300 + 700, `slot held ${heldFor} ms (timeout 1 s + grace 0.3 s)`);
+		assert.ok(
+			heldFor >= 1000 && heldFor < 1000 + 300 + 700,
+			`slot held ${heldFor} ms (timeout 1 s + grace 0.3 s)`,
+		);
 		assert.equal(afterwards.status, 'completed');
 		assert.ok(afterwards.started_at >= timedOut.completed_at);
 	});
@@ -78,7 +97,10 @@ describe('executor', () => {
 		await t.api.awaitAll([blocker.execution_id]);
 		await sleep(100);
 		const runs = await t.api.get('/tables/runs?per_page=1000');
-		assert.equal(runs.body.items.filter((/** @type {any} */ r) => r.label === 'never-runs').length, 0);
+		assert.equal(
+			runs.body.items.filter((/** @type {any} */ r) => r.label === 'never-runs').length,
+			0,
+		);
 	});
 
 	it('cancels a running execution: its signal aborts and it ends cancelled shortly after', async () => {
@@ -141,7 +163,10 @@ describe('executor off the main event loop', () => {
 		assert.equal(done.status, 'completed');
 		const worst = Math.max(...latencies);
 		assert.ok(latencies.length > 20);
-		assert.ok(worst < 100, `worst /health latency ${worst.toFixed(1)} ms over ${latencies.length} calls`);
+		assert.ok(
+			worst < 100,
+			`worst /health latency ${worst.toFixed(1)} ms over ${latencies.length} calls`,
+		);
 	});
 
 	it('runs nested ctx.invoke / ctx.await as the same caller, through the same queue', async () => {
@@ -151,7 +176,7 @@ describe('executor off the main event loop', () => {
 		assert.deepEqual(done.output.outputs, [{ index: 0 }, { index: 1 }, { index: 2 }]);
 		for (const id of done.output.ids) {
 			const child = await t.api.get(`/async/executions/${id}`);
-			assert.equal(child.status, 200, 'children belong to the parent\'s caller');
+			assert.equal(child.status, 200, "children belong to the parent's caller");
 			assert.deepEqual(child.body.tags, ['nested']);
 			const asBob = await t.asBob.get(`/async/executions/${id}`);
 			assert.equal(asBob.status, 404);

@@ -34,18 +34,34 @@ describe('built-in functions', () => {
 	});
 
 	it('send_welcome_email logs the email and posts it to the configured URL', async () => {
-		const execution = await t.api.invoke('send_welcome_email', { email: 'new@example.com', name: 'Ada' });
+		const execution = await t.api.invoke('send_welcome_email', {
+			email: 'new@example.com',
+			name: 'Ada',
+		});
 		const [done] = await t.api.awaitAll([execution.execution_id]);
 		assert.equal(done.status, 'completed', JSON.stringify(done.error));
 		assert.equal(done.output.delivered, true);
-		assert.deepEqual(emailsReceived.at(-1), { to: 'new@example.com', subject: 'Welcome, Ada!', template: 'welcome' });
+		assert.deepEqual(emailsReceived.at(-1), {
+			to: 'new@example.com',
+			subject: 'Welcome, Ada!',
+			template: 'welcome',
+		});
 		const log = await t.api.get('/tables/email_log');
-		assert.ok(log.body.items.some((/** @type {any} */ row) => row.to === 'new@example.com' && row.status === 'sent'));
+		assert.ok(
+			log.body.items.some(
+				(/** @type {any} */ row) => row.to === 'new@example.com' && row.status === 'sent',
+			),
+		);
 	});
 
 	it('import_batch inserts a whole batch in one go and answers processed_count', async () => {
 		const records = Array.from({ length: 250 }, (_, index) => ({ sku: `S-${index}`, qty: index }));
-		const execution = await t.api.invoke('import_batch', { records, batch_number: 1, batch_count: 1, table: 'products' });
+		const execution = await t.api.invoke('import_batch', {
+			records,
+			batch_number: 1,
+			batch_count: 1,
+			table: 'products',
+		});
 		const [done] = await t.api.awaitAll([execution.execution_id]);
 		assert.deepEqual(done.output, { processed_count: 250, batch_number: 1, table: 'products' });
 		const table = await t.api.get('/tables/products?per_page=100&page=3');
@@ -58,26 +74,51 @@ describe('built-in functions', () => {
 
 	it('import_batch fails before writing anything, so retried batches never import twice', async () => {
 		const records = [{ n: 1 }, { n: 2 }, { n: 3 }];
-		const failing = await t.api.invoke('import_batch', { records, batch_number: 7, fail_rate: 1, table: 'retried' });
+		const failing = await t.api.invoke('import_batch', {
+			records,
+			batch_number: 7,
+			fail_rate: 1,
+			table: 'retried',
+		});
 		const [failed] = await t.api.awaitAll([failing.execution_id]);
 		assert.equal(failed.status, 'failed');
 		assert.equal(failed.error.code, 'ERROR_CODE_IMPORT_FAILED');
 		assert.equal((await t.api.get('/tables/retried')).body.itemsTotal, 0);
-		const retry = await t.api.invoke('import_batch', { records, batch_number: 7, fail_rate: 0, table: 'retried' });
+		const retry = await t.api.invoke('import_batch', {
+			records,
+			batch_number: 7,
+			fail_rate: 0,
+			table: 'retried',
+		});
 		await t.api.awaitAll([retry.execution_id]);
 		assert.equal((await t.api.get('/tables/retried')).body.itemsTotal, 3);
-		assert.equal((await t.asBob.get('/tables/retried')).body.itemsTotal, 0, 'records are scoped to their caller');
+		assert.equal(
+			(await t.asBob.get('/tables/retried')).body.itemsTotal,
+			0,
+			'records are scoped to their caller',
+		);
 	});
 
 	it('flaky_external_sync fails the configured share of attempts', async () => {
 		const response = await t.api.post('/async/invoke', {
 			invocations: [
-				...Array.from({ length: 4 }, () => ({ function: 'flaky_external_sync', input: { fail_rate: 1 } })),
-				...Array.from({ length: 4 }, () => ({ function: 'flaky_external_sync', input: { fail_rate: 0 } })),
+				...Array.from({ length: 4 }, () => ({
+					function: 'flaky_external_sync',
+					input: { fail_rate: 1 },
+				})),
+				...Array.from({ length: 4 }, () => ({
+					function: 'flaky_external_sync',
+					input: { fail_rate: 0 },
+				})),
 			],
 		});
-		const done = await t.api.awaitAll(response.body.executions.map((/** @type {any} */ e) => e.execution_id));
-		assert.deepEqual(done.map((e) => e.status), [...Array(4).fill('failed'), ...Array(4).fill('completed')]);
+		const done = await t.api.awaitAll(
+			response.body.executions.map((/** @type {any} */ e) => e.execution_id),
+		);
+		assert.deepEqual(
+			done.map((e) => e.status),
+			[...Array(4).fill('failed'), ...Array(4).fill('completed')],
+		);
 		assert.equal(done[0].error.code, 'ERROR_CODE_EXTERNAL_UNAVAILABLE');
 	});
 
@@ -90,7 +131,10 @@ describe('built-in functions', () => {
 			return t.api.awaitAll(response.body.executions.map((/** @type {any} */ e) => e.execution_id));
 		};
 		const [first, second] = [await run(), await run()];
-		assert.deepEqual(first.map((e) => e.output), second.map((e) => e.output));
+		assert.deepEqual(
+			first.map((e) => e.output),
+			second.map((e) => e.output),
+		);
 		assert.ok(first.every((e) => e.output.user_id === 42));
 		assert.ok(first.every((e) => e.duration_ms >= 50));
 	});
@@ -106,10 +150,19 @@ describe('built-in functions', () => {
 		const ok = await t.api.post('/functions/fetch_preferences/run', { input: { user_id: 7 } });
 		assert.equal(ok.status, 200);
 		assert.equal(ok.body.user_id, 7);
-		const failed = await t.api.post('/functions/fail_with/run', { input: { message: 'sync failure', code: 'ERROR_CODE_INPUT_ERROR', payload: { param: 'x' } } });
+		const failed = await t.api.post('/functions/fail_with/run', {
+			input: { message: 'sync failure', code: 'ERROR_CODE_INPUT_ERROR', payload: { param: 'x' } },
+		});
 		assert.equal(failed.status, 400);
-		assert.deepEqual(failed.body, { code: 'ERROR_CODE_INPUT_ERROR', message: 'sync failure', payload: { param: 'x' } });
-		const slow = await t.api.post('/functions/slow_task/run', { input: { seconds: 5 }, timeout: 1 });
+		assert.deepEqual(failed.body, {
+			code: 'ERROR_CODE_INPUT_ERROR',
+			message: 'sync failure',
+			payload: { param: 'x' },
+		});
+		const slow = await t.api.post('/functions/slow_task/run', {
+			input: { seconds: 5 },
+			timeout: 1,
+		});
 		assert.equal(slow.status, 504);
 		assert.equal(slow.body.code, 'ERROR_CODE_TIMEOUT');
 		const missing = await t.api.post('/functions/nothing/run', {});
@@ -124,7 +177,9 @@ describe('built-in functions', () => {
 		assert.equal(typeof stats.counts.completed, 'number');
 		assert.equal(typeof stats.queue_depth, 'number');
 		assert.equal(typeof stats.running_now, 'number');
-		const flaky = stats.functions.find((/** @type {any} */ f) => f.function === 'flaky_external_sync');
+		const flaky = stats.functions.find(
+			(/** @type {any} */ f) => f.function === 'flaky_external_sync',
+		);
 		assert.equal(flaky.finished, 8);
 		assert.equal(flaky.success_rate, 0.5);
 		assert.equal(typeof flaky.average_duration_ms, 'number');
@@ -143,7 +198,12 @@ describe('function modules', () => {
 			"export default { name: 'slow_task', input: [], handler: async () => 1 };\n",
 		);
 		await assert.rejects(
-			startServer({ port: 0, dataFile: join(temp.dir, 'clash.sqlite'), functionDirs: [dir], logLevel: 'silent' }),
+			startServer({
+				port: 0,
+				dataFile: join(temp.dir, 'clash.sqlite'),
+				functionDirs: [dir],
+				logLevel: 'silent',
+			}),
 			/Function "slow_task" is defined twice/,
 		);
 	});
@@ -153,7 +213,12 @@ describe('function modules', () => {
 		mkdirSync(dir);
 		writeFileSync(join(dir, 'broken.cjs'), "module.exports = { name: 'broken' };\n");
 		await assert.rejects(
-			startServer({ port: 0, dataFile: join(temp.dir, 'broken.sqlite'), functionDirs: [dir], logLevel: 'silent' }),
+			startServer({
+				port: 0,
+				dataFile: join(temp.dir, 'broken.sqlite'),
+				functionDirs: [dir],
+				logLevel: 'silent',
+			}),
 			/needs a `handler` function/,
 		);
 	});
@@ -161,8 +226,11 @@ describe('function modules', () => {
 	it('loads .mjs, .js and .cjs modules from --functions', async () => {
 		const t = await startTestServer();
 		try {
-			const names = (await t.api.get('/async/functions')).body.map((/** @type {any} */ f) => f.name);
-			for (const name of ['echo', 'nested_fan_out', 'ignore_signal']) assert.ok(names.includes(name), name);
+			const names = (await t.api.get('/async/functions')).body.map(
+				(/** @type {any} */ f) => f.name,
+			);
+			for (const name of ['echo', 'nested_fan_out', 'ignore_signal'])
+				assert.ok(names.includes(name), name);
 			assert.ok(FIXTURE_FUNCTIONS.length > 0);
 		} finally {
 			await t.close();

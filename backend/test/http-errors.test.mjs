@@ -40,7 +40,10 @@ describe('bad input over HTTP', () => {
 	});
 
 	it('answers a body over 10 MB with 413 ERROR_CODE_INPUT_ERROR', async () => {
-		const big = JSON.stringify({ function: 'echo', input: { blob: 'x'.repeat(10 * 1024 * 1024 + 10) } });
+		const big = JSON.stringify({
+			function: 'echo',
+			input: { blob: 'x'.repeat(10 * 1024 * 1024 + 10) },
+		});
 		const response = await t.api.post('/async/invoke', undefined, {
 			raw: big,
 			headers: { 'content-type': 'application/json' },
@@ -59,7 +62,11 @@ describe('bad input over HTTP', () => {
 	});
 
 	it('answers ids that are not UUIDs with 400 and payload.param execution_id', async () => {
-		for (const path of ['/async/executions/123', '/async/executions/not-a-uuid', '/async/executions/zzzzzzzz-zzzz-zzzz-zzzz-zzzzzzzzzzzz']) {
+		for (const path of [
+			'/async/executions/123',
+			'/async/executions/not-a-uuid',
+			'/async/executions/zzzzzzzz-zzzz-zzzz-zzzz-zzzzzzzzzzzz',
+		]) {
 			const response = await t.api.get(path);
 			assertErrorShape(response, 400, 'ERROR_CODE_INPUT_ERROR');
 			assert.equal(response.body.payload.param, 'execution_id');
@@ -69,7 +76,11 @@ describe('bad input over HTTP', () => {
 	});
 
 	it('answers unknown paths and unknown ids with 404 ERROR_CODE_NOT_FOUND', async () => {
-		for (const path of ['/nope', '/async/nope', '/async/executions/4b0f5cbc-3c3b-4a55-9b0e-2a5c8a4f7a10']) {
+		for (const path of [
+			'/nope',
+			'/async/nope',
+			'/async/executions/4b0f5cbc-3c3b-4a55-9b0e-2a5c8a4f7a10',
+		]) {
 			assertErrorShape(await t.api.get(path), 404, 'ERROR_CODE_NOT_FOUND');
 		}
 		const otherGroup = await fetch(`${t.origin}/api:other/async/functions`);
@@ -116,5 +127,32 @@ describe('bad input over HTTP', () => {
 		const importBatch = response.body.find((/** @type {any} */ fn) => fn.name === 'import_batch');
 		assert.ok(importBatch.description.length > 0);
 		assert.deepEqual(importBatch.input[0], { name: 'records', type: 'array', required: true });
+	});
+});
+
+describe('CORS', () => {
+	/** @type {Awaited<ReturnType<typeof startTestServer>>} */
+	let t;
+	before(async () => {
+		t = await startTestServer();
+	});
+	after(() => t.close());
+
+	it("answers preflight requests with Xano's permissive defaults", async () => {
+		const response = await fetch(`${t.baseUrl}/async/invoke`, {
+			method: 'OPTIONS',
+			headers: {
+				origin: 'http://localhost:3000',
+				'access-control-request-method': 'POST',
+				'access-control-request-headers': 'authorization,content-type',
+			},
+		});
+		assert.equal(response.status, 204);
+		assert.equal(response.headers.get('access-control-allow-origin'), 'http://localhost:3000');
+		assert.equal(
+			response.headers.get('access-control-allow-headers'),
+			'authorization,content-type',
+		);
+		assert.match(response.headers.get('access-control-allow-methods') ?? '', /POST/);
 	});
 });

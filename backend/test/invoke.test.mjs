@@ -43,14 +43,21 @@ describe('POST /async/invoke', () => {
 	});
 
 	it('accepts many invocations and answers them in request order', async () => {
-		const invocations = Array.from({ length: 20 }, (_, index) => ({ function: 'echo', input: { index } }));
+		const invocations = Array.from({ length: 20 }, (_, index) => ({
+			function: 'echo',
+			input: { index },
+		}));
 		const response = await t.api.post('/async/invoke', { invocations });
 		assert.equal(response.status, 202);
 		assert.equal(response.body.executions.length, 20);
-		response.body.executions.forEach((/** @type {any} */ execution, /** @type {number} */ index) => {
-			assert.deepEqual(execution.input, { index });
-		});
-		const done = await t.api.awaitAll(response.body.executions.map((/** @type {any} */ e) => e.execution_id));
+		response.body.executions.forEach(
+			(/** @type {any} */ execution, /** @type {number} */ index) => {
+				assert.deepEqual(execution.input, { index });
+			},
+		);
+		const done = await t.api.awaitAll(
+			response.body.executions.map((/** @type {any} */ e) => e.execution_id),
+		);
 		assert.deepEqual(
 			done.map((execution) => execution.output.index),
 			invocations.map((_, index) => index),
@@ -58,7 +65,11 @@ describe('POST /async/invoke', () => {
 	});
 
 	it('answers an idempotency hit with 200, the same execution and deduplicated: true, and runs it once', async () => {
-		const body = { function: 'record_run', input: { label: 'idem-1' }, idempotency_key: 'order-42' };
+		const body = {
+			function: 'record_run',
+			input: { label: 'idem-1' },
+			idempotency_key: 'order-42',
+		};
 		const first = await t.api.post('/async/invoke', body);
 		assert.equal(first.status, 202);
 		const second = await t.api.post('/async/invoke', body);
@@ -96,7 +107,9 @@ describe('POST /async/invoke', () => {
 
 	it('deduplicates repeated keys inside one bulk request', async () => {
 		const item = { function: 'echo', input: { n: 1 }, idempotency_key: 'bulk-dup' };
-		const response = await t.api.post('/async/invoke', { invocations: [item, item, { ...item, idempotency_key: 'other' }] });
+		const response = await t.api.post('/async/invoke', {
+			invocations: [item, item, { ...item, idempotency_key: 'other' }],
+		});
 		assert.equal(response.status, 202);
 		const [one, two, three] = response.body.executions;
 		assert.equal(one.execution_id, two.execution_id);
@@ -124,7 +137,10 @@ describe('POST /async/invoke', () => {
 		[{ function: 'spin_cpu', input: {} }, 'input.ms'],
 		[{ function: 'spin_cpu', input: { ms: 'ten' } }, 'input.ms'],
 		[{ invocations: [] }, 'invocations'],
-		[{ invocations: [{ function: 'echo' }, { function: 'echo', priority: 3 }] }, 'invocations.1.priority'],
+		[
+			{ invocations: [{ function: 'echo' }, { function: 'echo', priority: 3 }] },
+			'invocations.1.priority',
+		],
 		[[1, 2], 'body'],
 	];
 	for (const [body, param] of badBodies) {
@@ -154,7 +170,11 @@ describe('queue limit', () => {
 	after(() => t.close());
 
 	it('answers 429 with Retry-After when full, all-or-nothing for many, and counts pending only', async () => {
-		const blocker = await t.api.invoke('slow_task', { seconds: 30 }, { idempotency_key: 'blocker' });
+		const blocker = await t.api.invoke(
+			'slow_task',
+			{ seconds: 30 },
+			{ idempotency_key: 'blocker' },
+		);
 		await waitForStatus(t, blocker.execution_id, 'running');
 		// The running execution holds the slot; the queue still has room for 3 pending ones.
 		const two = await t.api.post('/async/invoke', {
@@ -163,7 +183,10 @@ describe('queue limit', () => {
 		assert.equal(two.status, 202);
 
 		const tooMany = await t.api.post('/async/invoke', {
-			invocations: [{ function: 'echo', input: { tag: 'rejected' } }, { function: 'echo', input: { tag: 'rejected' } }],
+			invocations: [
+				{ function: 'echo', input: { tag: 'rejected' } },
+				{ function: 'echo', input: { tag: 'rejected' } },
+			],
 		});
 		assert.equal(tooMany.status, 429);
 		assert.equal(tooMany.body.code, 'ERROR_CODE_TOO_MANY_REQUESTS');
@@ -179,7 +202,10 @@ describe('queue limit', () => {
 		assert.ok(full.headers.get('retry-after'));
 
 		// An idempotency hit needs no room in the queue.
-		const hit = await t.api.post('/async/invoke', { function: 'slow_task', idempotency_key: 'blocker' });
+		const hit = await t.api.post('/async/invoke', {
+			function: 'slow_task',
+			idempotency_key: 'blocker',
+		});
 		assert.equal(hit.status, 200);
 		assert.equal(hit.body.execution_id, blocker.execution_id);
 		const cancel = await t.api.post(`/async/executions/${blocker.execution_id}/cancel`);

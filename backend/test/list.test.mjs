@@ -17,16 +17,26 @@ describe('GET /async/executions', () => {
 				{ function: 'fail_with', input: { message: 'boom again' } },
 			],
 		});
-		finished = await t.api.awaitAll(response.body.executions.map((/** @type {any} */ e) => e.execution_id));
+		finished = await t.api.awaitAll(
+			response.body.executions.map((/** @type {any} */ e) => e.execution_id),
+		);
 		await t.asBob.awaitAll([(await t.asBob.invoke('echo', { bob: true })).execution_id]);
 	});
 	after(() => t.close());
 
-	it('lists the caller\'s terminal executions by completed_at, then execution_id, in Xano\'s envelope', async () => {
+	it("lists the caller's terminal executions by completed_at, then execution_id, in Xano's envelope", async () => {
 		const response = await t.api.get('/async/executions');
 		assert.equal(response.status, 200);
 		const page = response.body;
-		assert.deepEqual(Object.keys(page).sort(), ['curPage', 'items', 'itemsReceived', 'nextPage', 'offset', 'perPage', 'prevPage']);
+		assert.deepEqual(Object.keys(page).sort(), [
+			'curPage',
+			'items',
+			'itemsReceived',
+			'nextPage',
+			'offset',
+			'perPage',
+			'prevPage',
+		]);
 		assert.equal(page.itemsReceived, 14);
 		assert.equal(page.curPage, 1);
 		assert.equal(page.nextPage, null);
@@ -35,8 +45,14 @@ describe('GET /async/executions', () => {
 		const expected = [...finished].sort(
 			(a, b) => a.completed_at - b.completed_at || (a.execution_id < b.execution_id ? -1 : 1),
 		);
-		assert.deepEqual(page.items.map((/** @type {any} */ e) => e.execution_id), expected.map((e) => e.execution_id));
-		assert.ok(page.items.every((/** @type {any} */ e) => e.input && !e.input.bob), 'bob\'s execution is not listed');
+		assert.deepEqual(
+			page.items.map((/** @type {any} */ e) => e.execution_id),
+			expected.map((e) => e.execution_id),
+		);
+		assert.ok(
+			page.items.every((/** @type {any} */ e) => e.input && !e.input.bob),
+			"bob's execution is not listed",
+		);
 	});
 
 	it('pages with page and per_page', async () => {
@@ -54,7 +70,10 @@ describe('GET /async/executions', () => {
 			page += 1;
 		}
 		assert.equal(page, 3);
-		assert.deepEqual(seen.map((e) => e.execution_id), all.map((/** @type {any} */ e) => e.execution_id));
+		assert.deepEqual(
+			seen.map((e) => e.execution_id),
+			all.map((/** @type {any} */ e) => e.execution_id),
+		);
 	});
 
 	it('filters by status, function and completed_after (inclusive)', async () => {
@@ -67,9 +86,17 @@ describe('GET /async/executions', () => {
 		const all = (await t.api.get('/async/executions')).body.items;
 		const pivot = all[6];
 		const after = await t.api.get(`/async/executions?completed_after=${pivot.completed_at}`);
-		assert.ok(after.body.items.every((/** @type {any} */ e) => e.completed_at >= pivot.completed_at));
-		assert.ok(after.body.items.some((/** @type {any} */ e) => e.execution_id === pivot.execution_id), 'inclusive');
-		assert.equal(after.body.itemsReceived, all.filter((/** @type {any} */ e) => e.completed_at >= pivot.completed_at).length);
+		assert.ok(
+			after.body.items.every((/** @type {any} */ e) => e.completed_at >= pivot.completed_at),
+		);
+		assert.ok(
+			after.body.items.some((/** @type {any} */ e) => e.execution_id === pivot.execution_id),
+			'inclusive',
+		);
+		assert.equal(
+			after.body.itemsReceived,
+			all.filter((/** @type {any} */ e) => e.completed_at >= pivot.completed_at).length,
+		);
 	});
 
 	it('refuses bad query values with payload.param', async () => {
@@ -87,7 +114,7 @@ describe('GET /async/executions', () => {
 		}
 	});
 
-	it('GET /async/executions/{id} answers the execution, or 404 for unknown and other callers\' ids', async () => {
+	it("GET /async/executions/{id} answers the execution, or 404 for unknown and other callers' ids", async () => {
 		const mine = finished[0];
 		const response = await t.api.get(`/async/executions/${mine.execution_id}`);
 		assert.equal(response.status, 200);
@@ -110,11 +137,17 @@ describe('completion visibility lag', () => {
 
 	it('lists completions up to the lag late (possibly out of order) while await sees them at once', async () => {
 		const response = await t.api.post('/async/invoke', {
-			invocations: Array.from({ length: 8 }, (_, index) => ({ function: 'echo', input: { index } })),
+			invocations: Array.from({ length: 8 }, (_, index) => ({
+				function: 'echo',
+				input: { index },
+			})),
 		});
 		const ids = response.body.executions.map((/** @type {any} */ e) => e.execution_id);
 		const done = await t.api.awaitAll(ids, 10);
-		assert.ok(done.every((e) => e.status === 'completed'), 'await answers on real completion');
+		assert.ok(
+			done.every((e) => e.status === 'completed'),
+			'await answers on real completion',
+		);
 		const listedAtOnce = (await t.api.get('/async/executions')).body.itemsReceived;
 		assert.ok(listedAtOnce < 8, `${listedAtOnce} of 8 listed right away`);
 		const listed = await eventually(
@@ -126,7 +159,9 @@ describe('completion visibility lag', () => {
 		);
 		// completed_at stays the moment the function finished.
 		const byId = new Map(done.map((e) => [e.execution_id, e.completed_at]));
-		assert.ok(listed.items.every((/** @type {any} */ e) => byId.get(e.execution_id) === e.completed_at));
+		assert.ok(
+			listed.items.every((/** @type {any} */ e) => byId.get(e.execution_id) === e.completed_at),
+		);
 	});
 });
 
@@ -149,7 +184,11 @@ describe('retention', () => {
 		assert.equal(awaited.status, 'not_found', 'await reports a purged id as not_found');
 		const running = await t.api.get(`/async/executions/${long.execution_id}`);
 		assert.equal(running.status, 200);
-		assert.equal(running.body.status, 'running', 'a running execution outlives the retention period');
+		assert.equal(
+			running.body.status,
+			'running',
+			'a running execution outlives the retention period',
+		);
 		const [finished] = await t.api.awaitAll([long.execution_id], 5);
 		assert.equal(finished.status, 'completed');
 	});

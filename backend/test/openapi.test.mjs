@@ -32,20 +32,23 @@ describe('openapi.yaml', () => {
 	it('is OpenAPI 3.1 and describes every endpoint the server has', () => {
 		assert.match(SPEC, /^openapi: 3\.1\.0$/m);
 		const operations = specOperations().map(([method, path]) => `${method} ${path}`);
-		assert.deepEqual(operations.sort(), [
-			'GET /async/executions',
-			'GET /async/executions/{execution_id}',
-			'GET /async/functions',
-			'GET /async/stats',
-			'GET /auth/me',
-			'POST /functions/{name}/run',
-			'GET /health',
-			'GET /tables/{table}',
-			'POST /async/await',
-			'POST /async/executions/{execution_id}/cancel',
-			'POST /async/invoke',
-			'POST /auth/login',
-		].sort());
+		assert.deepEqual(
+			operations.sort(),
+			[
+				'GET /async/executions',
+				'GET /async/executions/{execution_id}',
+				'GET /async/functions',
+				'GET /async/stats',
+				'GET /auth/me',
+				'POST /functions/{name}/run',
+				'GET /health',
+				'GET /tables/{table}',
+				'POST /async/await',
+				'POST /async/executions/{execution_id}/cancel',
+				'POST /async/invoke',
+				'POST /auth/login',
+			].sort(),
+		);
 	});
 
 	it('every operation it describes is served (no "Unable to locate request")', async () => {

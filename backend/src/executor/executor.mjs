@@ -24,7 +24,7 @@ import { ExecutionErrorCode, executionErrorFrom } from '../errors.mjs';
  * @property {import('../functions/registry.mjs').FunctionRegistry} registry
  * @property {import('../pool/worker-pool.mjs').WorkerPool} pool
  * @property {import('./completion-bus.mjs').CompletionBus} bus
- * @property {(run: { ownerId: number, executionId: string }, message: any, reply: (answer: any) => void) => void} onFunctionMessage
+ * @property {(run: { ownerId: number, executionId: string, ended: AbortSignal }, message: any, reply: (answer: any) => void) => void} onFunctionMessage
  * @property {import('pino').Logger} log
  * @property {number} maxParallel
  * @property {number} abortGraceMs
@@ -40,6 +40,7 @@ import { ExecutionErrorCode, executionErrorFrom } from '../errors.mjs';
  * @property {import('pino').Logger} log
  * @property {number} startedAt
  * @property {((outcome: SyncOutcome) => void) | null} onSyncSettled set for synchronous runs
+ * @property {AbortController} ended aborted when the run settles
  */
 
 /**
@@ -102,6 +103,8 @@ export function createExecutor(deps) {
 			return;
 		}
 
+		// Aborted when the run settles: a ctx.await still open for it stops waiting.
+		const ended = new AbortController();
 		const handle = pool.run(
 			{
 				modulePath: entry.modulePath,
@@ -109,7 +112,11 @@ export function createExecutor(deps) {
 				input: claimed.input,
 			},
 			(message, reply) =>
-				deps.onFunctionMessage({ ownerId: claimed.ownerId, executionId: claimed.id }, message, reply),
+				deps.onFunctionMessage(
+					{ ownerId: claimed.ownerId, executionId: claimed.id, ended: ended.signal },
+					message,
+					reply,
+				),
 		);
 		/** @type {ActiveRun} */
 		const run = {
@@ -121,6 +128,7 @@ export function createExecutor(deps) {
 			log: runLog,
 			startedAt: Date.now(),
 			onSyncSettled,
+			ended,
 		};
 		active.set(claimed.id, run);
 		runLog.debug({ attempt: claimed.attempts }, 'execution started');
@@ -147,7 +155,10 @@ export function createExecutor(deps) {
 		if (run.killTimer === null || graceMs === 0) {
 			if (run.killTimer) clearTimeout(run.killTimer);
 			run.killTimer = setTimeout(() => {
-				run.log.warn({ reason: run.stopReason, grace_ms: graceMs }, 'terminating worker of a run that ignored its abort');
+				run.log.warn(
+					{ reason: run.stopReason, grace_ms: graceMs },
+					'terminating worker of a run that ignored its abort',
+				);
 				run.handle.kill();
 			}, graceMs);
 		}
@@ -161,6 +172,7 @@ export function createExecutor(deps) {
 		const { claimed } = run;
 		clearTimeout(run.timeoutTimer);
 		if (run.killTimer) clearTimeout(run.killTimer);
+		run.ended.abort();
 		active.delete(claimed.id);
 		const durationMs = Date.now() - run.startedAt;
 
@@ -181,7 +193,11 @@ export function createExecutor(deps) {
 			const execution = store.finish(claimed.id, outcomeToFinish(run, outcome));
 			if (execution) {
 				publish(execution);
-				const fields = { status: execution.status, attempt: claimed.attempts, duration_ms: durationMs };
+				const fields = {
+					status: execution.status,
+					attempt: claimed.attempts,
+					duration_ms: durationMs,
+				};
 				if (execution.error) Object.assign(fields, { error_code: execution.error.code });
 				if (execution.status === 'completed') run.log.info(fields, 'execution finished');
 				else run.log.warn(fields, 'execution finished');
@@ -216,7 +232,10 @@ export function createExecutor(deps) {
 		if (run.stopReason === 'cancel') {
 			return {
 				status: 'cancelled',
-				error: { code: ExecutionErrorCode.Cancelled, message: 'The execution was cancelled while running.' },
+				error: {
+					code: ExecutionErrorCode.Cancelled,
+					message: 'The execution was cancelled while running.',
+				},
 			};
 		}
 		if ('lost' in outcome) {
@@ -255,7 +274,14 @@ export function createExecutor(deps) {
 		runSync({ ownerId, functionName, input, timeoutSeconds, executionId }) {
 			return new Promise((resolve) => {
 				syncWaiting.push({
-					claimed: { id: executionId, ownerId, function: functionName, input, attempts: 1, timeoutSeconds },
+					claimed: {
+						id: executionId,
+						ownerId,
+						function: functionName,
+						input,
+						attempts: 1,
+						timeoutSeconds,
+					},
 					resolve,
 				});
 				schedulePump();

@@ -9,7 +9,7 @@ import { ApiError, executionErrorFrom } from '../errors.mjs';
  * @param {{ records: import('../storage/record-store.mjs').RecordStore, invocations: import('../invocations.mjs').InvocationService, awaiter: import('./awaiter.mjs').Awaiter, log: import('pino').Logger }} deps
  */
 export function createFunctionRequestHandler({ records, invocations, awaiter, log }) {
-	/** @type {Record<string, (ownerId: number, args: any[]) => unknown>} */
+	/** @type {Record<string, (ownerId: number, args: any[], ended: AbortSignal) => unknown>} */
 	const methods = {
 		'db.add': (ownerId, [table, fields]) => records.add(ownerId, table, fields),
 		'db.bulkAdd': (ownerId, [table, rows]) => records.bulkAdd(ownerId, table, rows),
@@ -20,22 +20,29 @@ export function createFunctionRequestHandler({ records, invocations, awaiter, lo
 		'db.count': (ownerId, [table, where]) => records.count(ownerId, table, where),
 		invoke: (ownerId, [name, input, options]) =>
 			invocations.invokeFromFunction(ownerId, name, input, options),
-		await: (ownerId, [ids, timeoutSeconds, options]) =>
+		await: (ownerId, [ids, timeoutSeconds, options], ended) =>
 			awaiter.awaitExecutions(ownerId, ids, {
 				timeoutSeconds: Math.min(300, Math.max(0, Number(timeoutSeconds) || 0)),
 				until: options?.until === 'any' ? 'any' : 'all',
+				signal: ended,
 			}),
 	};
 
 	/**
-	 * @param {{ ownerId: number, executionId: string }} run
+	 * @param {{ ownerId: number, executionId: string, ended: AbortSignal }} run
 	 * @param {any} message
 	 * @param {(answer: any) => void} reply
 	 */
 	return function handleFunctionMessage(run, message, reply) {
 		if (message?.type === 'log') {
-			const level = ['debug', 'info', 'warn', 'error'].includes(message.level) ? message.level : 'info';
-			log[level]({ ...message.fields, execution_id: run.executionId, scope: 'function' }, message.message);
+			/** @type {'debug' | 'info' | 'warn' | 'error'} */
+			const level = ['debug', 'info', 'warn', 'error'].includes(message.level)
+				? message.level
+				: 'info';
+			log[level](
+				{ ...message.fields, execution_id: run.executionId, scope: 'function' },
+				message.message,
+			);
 			return;
 		}
 		if (message?.type !== 'rpc') return;
@@ -43,7 +50,7 @@ export function createFunctionRequestHandler({ records, invocations, awaiter, lo
 		Promise.resolve()
 			.then(() => {
 				if (!method) throw new Error(`Unknown ctx call: ${message.method}`);
-				return method(run.ownerId, Array.isArray(message.args) ? message.args : []);
+				return method(run.ownerId, Array.isArray(message.args) ? message.args : [], run.ended);
 			})
 			.then(
 				(result) => reply({ type: 'rpc-result', id: message.id, result }),
@@ -51,8 +58,7 @@ export function createFunctionRequestHandler({ records, invocations, awaiter, lo
 					reply({
 						type: 'rpc-result',
 						id: message.id,
-						error:
-							error instanceof ApiError ? error.toBody() : executionErrorFrom(error),
+						error: error instanceof ApiError ? error.toBody() : executionErrorFrom(error),
 					}),
 			);
 	};

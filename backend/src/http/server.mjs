@@ -43,7 +43,12 @@ export function buildHttpServer({ services, log, startedAt }) {
 		// Fastify's own per-request lines are off: the onResponse hook below logs one line per
 		// request with paths stripped of query strings.
 		...(LogController
-			? { logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'request_id' }) }
+			? {
+					logController: new LogController({
+						disableRequestLogging: true,
+						requestIdLogLabel: 'request_id',
+					}),
+				}
 			: { disableRequestLogging: true, requestIdLogLabel: 'request_id' }),
 		bodyLimit: options.bodyLimitBytes,
 		genReqId: () => randomUUID(),
@@ -60,7 +65,10 @@ export function buildHttpServer({ services, log, startedAt }) {
 		try {
 			done(null, JSON.parse(source));
 		} catch (error) {
-			done(inputError('body', `Malformed JSON body: ${/** @type {Error} */ (error).message}`), undefined);
+			done(
+				inputError('body', `Malformed JSON body: ${/** @type {Error} */ (error).message}`),
+				undefined,
+			);
 		}
 	});
 
@@ -90,11 +98,30 @@ export function buildHttpServer({ services, log, startedAt }) {
 		done();
 	});
 
-	// Echo Xano's data-source header unchanged; this server has a single data source.
+	// Echo Xano's data-source header unchanged (this server has a single data source), and answer
+	// with the CORS defaults of a Xano API group, so browser tools can call it too.
 	app.addHook('onSend', (request, reply, payload, done) => {
 		const dataSource = request.headers['x-data-source'];
 		if (typeof dataSource === 'string') reply.header('x-data-source', dataSource);
+		const origin = request.headers.origin;
+		if (typeof origin === 'string') {
+			reply.header('access-control-allow-origin', origin);
+			reply.header('access-control-allow-credentials', 'true');
+			reply.header('vary', 'Origin');
+		}
 		done(null, payload);
+	});
+
+	app.options('*', async (request, reply) => {
+		reply
+			.code(204)
+			.header('access-control-allow-methods', 'GET, POST, PUT, PATCH, DELETE, OPTIONS')
+			.header(
+				'access-control-allow-headers',
+				request.headers['access-control-request-headers'] ?? '*',
+			)
+			.header('access-control-max-age', '3600')
+			.send();
 	});
 
 	app.get('/health', async () => ({

@@ -8,7 +8,10 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** @param {unknown} value @param {string} param */
 export function executionId(value, param) {
 	if (typeof value !== 'string' || !UUID.test(value)) {
-		throw inputError(param, `${param} must be an execution id (a UUID), got ${JSON.stringify(value)}.`);
+		throw inputError(
+			param,
+			`${param} must be an execution id (a UUID), got ${JSON.stringify(value)}.`,
+		);
 	}
 	return value.toLowerCase();
 }
@@ -33,7 +36,10 @@ export function queryInt(query, name, { fallback, min, max = Number.MAX_SAFE_INT
 	const value = Number(text);
 	if (!/^-?\d+$/.test(text) || value < min || value > max) {
 		const upper = max === Number.MAX_SAFE_INTEGER ? '' : ` and at most ${max}`;
-		throw inputError(name, `${name} must be a whole number of at least ${min}${upper}, got "${text}".`);
+		throw inputError(
+			name,
+			`${name} must be a whole number of at least ${min}${upper}, got "${text}".`,
+		);
 	}
 	return value;
 }

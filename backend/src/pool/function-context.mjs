@@ -23,7 +23,8 @@ export function createFunctionContext({ port, execution, settings }) {
 			const call = calls.get(message.id);
 			if (!call) return;
 			calls.delete(message.id);
-			if (message.error) call.reject(Object.assign(new Error(message.error.message), message.error));
+			if (message.error)
+				call.reject(Object.assign(new Error(message.error.message), message.error));
 			else call.resolve(message.result);
 		}
 	});
@@ -37,11 +38,12 @@ export function createFunctionContext({ port, execution, settings }) {
 		});
 
 	/** @param {'debug' | 'info' | 'warn' | 'error'} level */
-	const logAt = (level) => (/** @type {unknown} */ first, /** @type {string | undefined} */ message) => {
-		const fields = typeof first === 'object' && first !== null ? first : {};
-		const text = typeof first === 'string' ? first : (message ?? '');
-		port.postMessage({ type: 'log', level, fields: safeClone(fields), message: text });
-	};
+	const logAt =
+		(level) => (/** @type {unknown} */ first, /** @type {string | undefined} */ message) => {
+			const fields = typeof first === 'object' && first !== null ? first : {};
+			const text = typeof first === 'string' ? first : (message ?? '');
+			port.postMessage({ type: 'log', level, fields: safeClone(fields), message: text });
+		};
 
 	const signal = abortController.signal;
 
@@ -56,13 +58,18 @@ export function createFunctionContext({ port, execution, settings }) {
 			error: logAt('error'),
 		}),
 		db: Object.freeze({
-			add: (/** @type {string} */ table, /** @type {object} */ fields) => rpc('db.add', [table, fields]),
+			add: (/** @type {string} */ table, /** @type {object} */ fields) =>
+				rpc('db.add', [table, fields]),
 			bulkAdd: (/** @type {string} */ table, /** @type {object[]} */ rows) =>
 				rpc('db.bulkAdd', [table, rows]),
 			get: (/** @type {string} */ table, /** @type {number} */ id) => rpc('db.get', [table, id]),
-			edit: (/** @type {string} */ table, /** @type {number} */ id, /** @type {object} */ changes) =>
-				rpc('db.edit', [table, id, changes]),
-			delete: (/** @type {string} */ table, /** @type {number} */ id) => rpc('db.delete', [table, id]),
+			edit: (
+				/** @type {string} */ table,
+				/** @type {number} */ id,
+				/** @type {object} */ changes,
+			) => rpc('db.edit', [table, id, changes]),
+			delete: (/** @type {string} */ table, /** @type {number} */ id) =>
+				rpc('db.delete', [table, id]),
 			query: (/** @type {string} */ table, /** @type {object} */ query) =>
 				rpc('db.query', [table, query ?? {}]),
 			count: (/** @type {string} */ table, /** @type {object} */ where) =>
@@ -70,11 +77,17 @@ export function createFunctionContext({ port, execution, settings }) {
 		}),
 		http: createHttpClient(signal),
 		/** Starts another execution owned by the same caller; answers its execution object. */
-		invoke: (/** @type {string} */ name, /** @type {unknown} */ input, /** @type {object} */ options) =>
-			rpc('invoke', [name, input ?? {}, options ?? {}]),
+		invoke: (
+			/** @type {string} */ name,
+			/** @type {unknown} */ input,
+			/** @type {object} */ options,
+		) => rpc('invoke', [name, input ?? {}, options ?? {}]),
 		/** Xano's Async Function Await: one execution object per id, in order. */
-		await: (/** @type {string | string[]} */ ids, /** @type {number} */ timeoutSeconds, /** @type {object} */ options) =>
-			rpc('await', [Array.isArray(ids) ? ids : [ids], timeoutSeconds ?? 10, options ?? {}]),
+		await: (
+			/** @type {string | string[]} */ ids,
+			/** @type {number} */ timeoutSeconds,
+			/** @type {object} */ options,
+		) => rpc('await', [Array.isArray(ids) ? ids : [ids], timeoutSeconds ?? 10, options ?? {}]),
 		/** Waits `ms`, or rejects as soon as the run is aborted. */
 		sleep: (/** @type {number} */ ms) => sleep(ms, signal),
 	});
@@ -152,9 +165,13 @@ function createHttpClient(runSignal) {
 	};
 	return Object.freeze({
 		request,
-		get: (/** @type {string} */ url, /** @type {object} */ options = {}) => request({ ...options, url }),
-		post: (/** @type {string} */ url, /** @type {unknown} */ json, /** @type {object} */ options = {}) =>
-			request({ ...options, url, method: 'POST', json }),
+		get: (/** @type {string} */ url, /** @type {object} */ options = {}) =>
+			request({ ...options, url }),
+		post: (
+			/** @type {string} */ url,
+			/** @type {unknown} */ json,
+			/** @type {object} */ options = {},
+		) => request({ ...options, url, method: 'POST', json }),
 	});
 }
 

@@ -138,62 +138,68 @@ export function createExecutionStore(db, { visibilityLagMs, now = Date.now }) {
 	 * @param {number} queueSize
 	 * @returns {{ execution: Execution, deduplicated: boolean }[]}
 	 */
-	const enqueue = db.transaction((ownerId, invocations, queueSize) => {
-		/** @type {Map<string, any>} the rows this request creates, by idempotency scope */
-		const createdByKey = new Map();
-		/** @type {({ hit: any } | { invocation: Invocation, id: string })[]} */
-		const plan = [];
-		let newCount = 0;
-		for (const invocation of invocations) {
-			const scope =
-				invocation.idempotencyKey === null
-					? null
-					: JSON.stringify([invocation.function, invocation.idempotencyKey]);
-			const hit =
-				scope === null
-					? undefined
-					: (statements.byKey.get(ownerId, invocation.function, invocation.idempotencyKey) ??
-						createdByKey.get(scope));
-			if (hit) {
-				plan.push({ hit });
-				continue;
+	const enqueue = db.transaction(
+		(
+			/** @type {number} */ ownerId,
+			/** @type {Invocation[]} */ invocations,
+			/** @type {number} */ queueSize,
+		) => {
+			/** @type {Map<string, any>} the rows this request creates, by idempotency scope */
+			const createdByKey = new Map();
+			/** @type {({ hit: any } | { invocation: Invocation, id: string })[]} */
+			const plan = [];
+			let newCount = 0;
+			for (const invocation of invocations) {
+				const scope =
+					invocation.idempotencyKey === null
+						? null
+						: JSON.stringify([invocation.function, invocation.idempotencyKey]);
+				const hit =
+					scope === null
+						? undefined
+						: (statements.byKey.get(ownerId, invocation.function, invocation.idempotencyKey) ??
+							createdByKey.get(scope));
+				if (hit) {
+					plan.push({ hit });
+					continue;
+				}
+				const id = randomUUID();
+				if (scope !== null) createdByKey.set(scope, { pendingId: id });
+				plan.push({ invocation, id });
+				newCount += 1;
 			}
-			const id = randomUUID();
-			if (scope !== null) createdByKey.set(scope, { pendingId: id });
-			plan.push({ invocation, id });
-			newCount += 1;
-		}
 
-		const pending = /** @type {{ n: number }} */ (statements.countPending.get()).n;
-		if (newCount > 0 && pending + newCount > queueSize) {
-			throw new QueueFullError(pending, newCount, queueSize);
-		}
+			const pending = /** @type {{ n: number }} */ (statements.countPending.get()).n;
+			if (newCount > 0 && pending + newCount > queueSize) {
+				throw new QueueFullError(pending, newCount, queueSize);
+			}
 
-		const createdAt = now();
-		for (const step of plan) {
-			if (!('invocation' in step)) continue;
-			const { invocation, id } = step;
-			statements.insert.run({
-				id,
-				ownerId,
-				function: invocation.function,
-				input: JSON.stringify(invocation.input ?? null),
-				priority: invocation.priority,
-				priorityRank: PRIORITY_RANK[invocation.priority],
-				timeoutSeconds: invocation.timeoutSeconds,
-				tags: JSON.stringify(invocation.tags),
-				idempotencyKey: invocation.idempotencyKey,
-				createdAt,
+			const createdAt = now();
+			for (const step of plan) {
+				if (!('invocation' in step)) continue;
+				const { invocation, id } = step;
+				statements.insert.run({
+					id,
+					ownerId,
+					function: invocation.function,
+					input: JSON.stringify(invocation.input ?? null),
+					priority: invocation.priority,
+					priorityRank: PRIORITY_RANK[invocation.priority],
+					timeoutSeconds: invocation.timeoutSeconds,
+					tags: JSON.stringify(invocation.tags),
+					idempotencyKey: invocation.idempotencyKey,
+					createdAt,
+				});
+			}
+			return plan.map((step) => {
+				if ('invocation' in step) {
+					return { execution: toExecution(statements.byId.get(step.id)), deduplicated: false };
+				}
+				const row = step.hit.pendingId ? statements.byId.get(step.hit.pendingId) : step.hit;
+				return { execution: toExecution(row), deduplicated: true };
 			});
-		}
-		return plan.map((step) => {
-			if ('invocation' in step) {
-				return { execution: toExecution(statements.byId.get(step.id)), deduplicated: false };
-			}
-			const row = step.hit.pendingId ? statements.byId.get(step.hit.pendingId) : step.hit;
-			return { execution: toExecution(row), deduplicated: true };
-		});
-	});
+		},
+	);
 
 	return {
 		enqueue,
@@ -270,46 +276,52 @@ export function createExecutionStore(db, { visibilityLagMs, now = Date.now }) {
 		 * @param {ErrorShape} crashError
 		 * @param {ErrorShape} cancelError
 		 */
-		recoverInterrupted: db.transaction((maxAttempts, crashError, cancelError) => {
-			const rows = /** @type {{ id: string, attempts: number, cancel_requested: number }[]} */ (
-				statements.interrupted.all()
-			);
-			let requeued = 0;
-			let failed = 0;
-			let cancelled = 0;
-			for (const row of rows) {
-				if (row.cancel_requested) {
-					const completedAt = now();
-					statements.finish.get({
-						id: row.id,
-						status: 'cancelled',
-						output: null,
-						error: JSON.stringify(cancelError),
-						completedAt,
-						visibleAt: completedAt,
-					});
-					cancelled += 1;
-				} else if (row.attempts < maxAttempts) {
-					statements.requeue.run(row.id);
-					requeued += 1;
-				} else {
-					const completedAt = now();
-					statements.finish.get({
-						id: row.id,
-						status: 'failed',
-						output: null,
-						error: JSON.stringify({
-							...crashError,
-							payload: { attempts: row.attempts, max_attempts: maxAttempts },
-						}),
-						completedAt,
-						visibleAt: completedAt,
-					});
-					failed += 1;
+		recoverInterrupted: db.transaction(
+			(
+				/** @type {number} */ maxAttempts,
+				/** @type {ErrorShape} */ crashError,
+				/** @type {ErrorShape} */ cancelError,
+			) => {
+				const rows = /** @type {{ id: string, attempts: number, cancel_requested: number }[]} */ (
+					statements.interrupted.all()
+				);
+				let requeued = 0;
+				let failed = 0;
+				let cancelled = 0;
+				for (const row of rows) {
+					if (row.cancel_requested) {
+						const completedAt = now();
+						statements.finish.get({
+							id: row.id,
+							status: 'cancelled',
+							output: null,
+							error: JSON.stringify(cancelError),
+							completedAt,
+							visibleAt: completedAt,
+						});
+						cancelled += 1;
+					} else if (row.attempts < maxAttempts) {
+						statements.requeue.run(row.id);
+						requeued += 1;
+					} else {
+						const completedAt = now();
+						statements.finish.get({
+							id: row.id,
+							status: 'failed',
+							output: null,
+							error: JSON.stringify({
+								...crashError,
+								payload: { attempts: row.attempts, max_attempts: maxAttempts },
+							}),
+							completedAt,
+							visibleAt: completedAt,
+						});
+						failed += 1;
+					}
 				}
-			}
-			return { requeued, failed, cancelled };
-		}),
+				return { requeued, failed, cancelled };
+			},
+		),
 
 		/** @param {number} ownerId @param {string} id @returns {Execution | null} */
 		get(ownerId, id) {
@@ -362,8 +374,17 @@ export function createExecutionStore(db, { visibilityLagMs, now = Date.now }) {
 		/** Server-wide counts for /async/stats. */
 		stats() {
 			/** @type {Record<string, number>} */
-			const byStatus = { pending: 0, running: 0, completed: 0, failed: 0, cancelled: 0, timed_out: 0 };
-			for (const row of /** @type {{ status: string, n: number }[]} */ (statements.statusCounts.all())) {
+			const byStatus = {
+				pending: 0,
+				running: 0,
+				completed: 0,
+				failed: 0,
+				cancelled: 0,
+				timed_out: 0,
+			};
+			for (const row of /** @type {{ status: string, n: number }[]} */ (
+				statements.statusCounts.all()
+			)) {
 				byStatus[row.status] = row.n;
 			}
 			const functions = /** @type {any[]} */ (statements.functionStats.all()).map((row) => ({

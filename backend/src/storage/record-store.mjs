@@ -109,7 +109,8 @@ export function createRecordStore(db, { now = Date.now } = {}) {
 		/** @param {number} ownerId @param {string} table @param {Record<string, unknown>} [where] */
 		count(ownerId, table, where) {
 			const { sql, params } = selectFrom(ownerId, table, where);
-			return /** @type {{ n: number }} */ (db.prepare(`SELECT COUNT(*) AS n ${sql}`).get(...params)).n;
+			return /** @type {{ n: number }} */ (db.prepare(`SELECT COUNT(*) AS n ${sql}`).get(...params))
+				.n;
 		},
 	};
 }

@@ -2,9 +2,10 @@
 import { createHash, randomBytes, scrypt, scryptSync, timingSafeEqual } from 'node:crypto';
 import { promisify } from 'node:util';
 
-const scryptAsync = /** @type {(password: string, salt: Buffer, keylen: number) => Promise<Buffer>} */ (
-	promisify(scrypt)
-);
+const scryptAsync =
+	/** @type {(password: string, salt: Buffer, keylen: number) => Promise<Buffer>} */ (
+		promisify(scrypt)
+	);
 const KEY_LENGTH = 32;
 
 /** @typedef {{ id: number, email: string, name: string, created_at: number }} User */
@@ -27,7 +28,9 @@ export function createUserStore(db, { now = Date.now } = {}) {
 		userByToken: db.prepare(`
 			SELECT users.* FROM auth_tokens JOIN users ON users.id = auth_tokens.user_id
 			WHERE auth_tokens.token_hash = ? AND (auth_tokens.expires_at IS NULL OR auth_tokens.expires_at > ?)`),
-		purgeExpiredTokens: db.prepare('DELETE FROM auth_tokens WHERE expires_at IS NOT NULL AND expires_at <= ?'),
+		purgeExpiredTokens: db.prepare(
+			'DELETE FROM auth_tokens WHERE expires_at IS NOT NULL AND expires_at <= ?',
+		),
 	};
 
 	return {

@@ -10,7 +10,11 @@ import { startServer } from '../../src/index.mjs';
 export const FIXTURE_FUNCTIONS = fileURLToPath(new URL('../fixtures/functions/', import.meta.url));
 export const CLI = fileURLToPath(new URL('../../bin/xano-async-backend.mjs', import.meta.url));
 
-export const ALICE = { email: 'alice@example.com', password: 'alice-password', token: 'alice-token' };
+export const ALICE = {
+	email: 'alice@example.com',
+	password: 'alice-password',
+	token: 'alice-token',
+};
 export const BOB = { email: 'bob@example.com', password: 'bob-password', token: 'bob-token' };
 
 /** A temporary folder for one test's SQLite file, removed by the returned function. */
@@ -99,7 +103,12 @@ export function client(baseUrl, token) {
 		} catch {
 			json = null;
 		}
-		return { status: response.status, headers: response.headers, body: /** @type {any} */ (json), text };
+		return {
+			status: response.status,
+			headers: response.headers,
+			body: /** @type {any} */ (json),
+			text,
+		};
 	};
 	return {
 		request,
@@ -107,7 +116,11 @@ export function client(baseUrl, token) {
 		post: (/** @type {string} */ path, /** @type {unknown} */ body, /** @type {any} */ extra) =>
 			request('POST', path, body, extra),
 		/** Invokes and returns the execution, failing the test on anything but 202. */
-		async invoke(/** @type {string} */ fn, /** @type {unknown} */ input = {}, /** @type {object} */ options = {}) {
+		async invoke(
+			/** @type {string} */ fn,
+			/** @type {unknown} */ input = {},
+			/** @type {object} */ options = {},
+		) {
 			const response = await request('POST', '/async/invoke', { function: fn, input, ...options });
 			if (response.status !== 202) {
 				throw new Error(`invoke ${fn} answered ${response.status}: ${response.text}`);
@@ -116,8 +129,13 @@ export function client(baseUrl, token) {
 		},
 		/** Awaits ids and returns the array of executions. */
 		async awaitAll(/** @type {string[]} */ ids, timeout = 30, until = 'all') {
-			const response = await request('POST', '/async/await', { execution_ids: ids, timeout, until });
-			if (response.status !== 200) throw new Error(`await answered ${response.status}: ${response.text}`);
+			const response = await request('POST', '/async/await', {
+				execution_ids: ids,
+				timeout,
+				until,
+			});
+			if (response.status !== 200)
+				throw new Error(`await answered ${response.status}: ${response.text}`);
 			return /** @type {any[]} */ (response.body);
 		},
 	};
@@ -134,7 +152,9 @@ export function spawnCli(args) {
 	child.stderr.on('data', (chunk) => {
 		stderr = (stderr + chunk).slice(-20_000);
 	});
-	const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+	const exited = new Promise((resolve) =>
+		child.once('exit', (code, signal) => resolve({ code, signal })),
+	);
 	const ready = new Promise((resolve, reject) => {
 		let stdout = '';
 		const onData = (/** @type {Buffer} */ chunk) => {
@@ -148,7 +168,9 @@ export function spawnCli(args) {
 			else reject(new Error(`unexpected first line: ${stdout.slice(0, newline)}`));
 		};
 		child.stdout.on('data', onData);
-		exited.then(({ code }) => reject(new Error(`the CLI exited (${code}) before serving: ${stderr}`)));
+		exited.then(({ code }) =>
+			reject(new Error(`the CLI exited (${code}) before serving: ${stderr}`)),
+		);
 	});
 	return {
 		child,
@@ -170,7 +192,10 @@ export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
  * @param {{ timeoutMs?: number, intervalMs?: number, what?: string }} [options]
  * @returns {Promise<T>}
  */
-export async function eventually(check, { timeoutMs = 10_000, intervalMs = 20, what = 'condition' } = {}) {
+export async function eventually(
+	check,
+	{ timeoutMs = 10_000, intervalMs = 20, what = 'condition' } = {},
+) {
 	const deadline = Date.now() + timeoutMs;
 	for (;;) {
 		const value = await check();

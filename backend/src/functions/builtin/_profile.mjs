@@ -8,7 +8,10 @@ import { createHash } from 'node:crypto';
  * @param {string} salt
  */
 export function seedOf(userId, salt) {
-	return createHash('sha256').update(`${salt}:${JSON.stringify(userId)}`).digest().readUInt32BE(0);
+	return createHash('sha256')
+		.update(`${salt}:${JSON.stringify(userId)}`)
+		.digest()
+		.readUInt32BE(0);
 }
 
 /** A realistic, deterministic latency between 60 and 200 ms. @param {number} seed */

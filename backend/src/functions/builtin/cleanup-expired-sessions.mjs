@@ -3,7 +3,8 @@
 /** A maintenance task: deletes records of the sessions table whose expires_at has passed. */
 export default {
 	name: 'cleanup_expired_sessions',
-	description: 'Deletes the records of a sessions table (default "sessions") whose expires_at (ms) has passed.',
+	description:
+		'Deletes the records of a sessions table (default "sessions") whose expires_at (ms) has passed.',
 	input: [{ name: 'table', type: 'text', required: false }],
 	/** @param {{ table?: string }} input @param {any} ctx */
 	async handler(input, ctx) {

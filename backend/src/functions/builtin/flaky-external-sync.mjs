@@ -3,7 +3,8 @@
 /** A call to an unreliable external system: fails `fail_rate` of its attempts. */
 export default {
 	name: 'flaky_external_sync',
-	description: 'Simulates syncing a record to an unreliable external system; fails fail_rate (default 0.5) of attempts.',
+	description:
+		'Simulates syncing a record to an unreliable external system; fails fail_rate (default 0.5) of attempts.',
 	input: [
 		{ name: 'record_id', type: 'json', required: false },
 		{ name: 'fail_rate', type: 'decimal', required: false },

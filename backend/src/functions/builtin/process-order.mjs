@@ -40,7 +40,9 @@ export default {
 				},
 			});
 		}
-		const [inventory, confirmation, payment] = results.map((/** @type {any} */ step) => step.output);
+		const [inventory, confirmation, payment] = results.map(
+			(/** @type {any} */ step) => step.output,
+		);
 		return { order_id: input.order_id, inventory, confirmation, payment };
 	},
 };

@@ -24,6 +24,11 @@ export default {
 			currency: input.currency ?? 'USD',
 			status: 'captured',
 		});
-		return { order_id: input.order_id, payment_id: payment.id, status: 'captured', amount: input.amount };
+		return {
+			order_id: input.order_id,
+			payment_id: payment.id,
+			status: 'captured',
+			amount: input.amount,
+		};
 	},
 };

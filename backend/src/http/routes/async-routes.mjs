@@ -8,7 +8,7 @@ const MAX_AWAIT_SECONDS = 300;
 
 /**
  * The contract's /async endpoints.
- * @param {import('fastify').FastifyInstance} app
+ * @param {import('fastify').FastifyInstance<any, any, any, any>} app
  * @param {import('../server.mjs').RouteContext} context
  */
 export function registerAsyncRoutes(app, { path, services, callerOf }) {
@@ -19,7 +19,10 @@ export function registerAsyncRoutes(app, { path, services, callerOf }) {
 		const accepted = invocations.invokeFromBody(caller.id, request.body);
 		if (!accepted.bulk) {
 			const { execution, deduplicated } = accepted.result;
-			request.log.info({ execution_id: execution.execution_id, function: execution.function, deduplicated }, 'invocation accepted');
+			request.log.info(
+				{ execution_id: execution.execution_id, function: execution.function, deduplicated },
+				'invocation accepted',
+			);
 			if (deduplicated) return reply.code(200).send({ ...execution, deduplicated: true });
 			return reply.code(202).send(execution);
 		}
@@ -37,12 +40,23 @@ export function registerAsyncRoutes(app, { path, services, callerOf }) {
 		const body = objectBody(request.body);
 		const ids = body.execution_ids;
 		if (!Array.isArray(ids) || ids.length === 0 || ids.length > MAX_AWAIT_IDS) {
-			throw inputError('execution_ids', `execution_ids must be a list of 1 to ${MAX_AWAIT_IDS} execution ids.`);
+			throw inputError(
+				'execution_ids',
+				`execution_ids must be a list of 1 to ${MAX_AWAIT_IDS} execution ids.`,
+			);
 		}
 		const parsedIds = ids.map((id, index) => executionId(id, `execution_ids.${index}`));
 		const timeout = body.timeout ?? 0;
-		if (typeof timeout !== 'number' || !Number.isFinite(timeout) || timeout < 0 || timeout > MAX_AWAIT_SECONDS) {
-			throw inputError('timeout', `timeout must be a number of seconds from 0 to ${MAX_AWAIT_SECONDS}.`);
+		if (
+			typeof timeout !== 'number' ||
+			!Number.isFinite(timeout) ||
+			timeout < 0 ||
+			timeout > MAX_AWAIT_SECONDS
+		) {
+			throw inputError(
+				'timeout',
+				`timeout must be a number of seconds from 0 to ${MAX_AWAIT_SECONDS}.`,
+			);
 		}
 		const until = body.until ?? 'all';
 		if (until !== 'all' && until !== 'any') {

@@ -6,7 +6,7 @@ import { objectBody } from '../validate.mjs';
 export const SESSION_TOKEN_SECONDS = 86_400;
 
 /**
- * @param {import('fastify').FastifyInstance} app
+ * @param {import('fastify').FastifyInstance<any, any, any, any>} app
  * @param {import('../server.mjs').RouteContext} context
  */
 export function registerAuthRoutes(app, { path, services, callerOf }) {

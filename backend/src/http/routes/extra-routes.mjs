@@ -17,7 +17,7 @@ const SYNC_ERROR_STATUS = {
  * Reference-backend extras, outside the contract: a paged view of ctx.db tables, and a
  * synchronous run of a function in the same worker pool (what the benchmark compares the async
  * path against).
- * @param {import('fastify').FastifyInstance} app
+ * @param {import('fastify').FastifyInstance<any, any, any, any>} app
  * @param {import('../server.mjs').RouteContext} context
  */
 export function registerExtraRoutes(app, { path, services, callerOf }) {
