@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 // @ts-check
+import { resolve } from 'node:path';
 import { ConfigError, FLAGS } from '../src/config.mjs';
 import { FunctionLoadError } from '../src/functions/registry.mjs';
 import { parseCommandLine, startServer } from '../src/index.mjs';
@@ -32,6 +33,12 @@ async function main() {
 		return;
 	}
 	const { help: _help, ...options } = parsed;
+	// `npm run backend -- --data x.sqlite` runs in the workspace folder; relative paths should mean
+	// what they meant where the command was typed, which npm passes as INIT_CWD.
+	const typedIn = process.env.INIT_CWD ?? process.cwd();
+	if (options.dataFile) options.dataFile = resolve(typedIn, options.dataFile);
+	if (options.functionDirs)
+		options.functionDirs = options.functionDirs.map((dir) => resolve(typedIn, dir));
 
 	let server;
 	try {
