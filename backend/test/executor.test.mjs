@@ -17,18 +17,20 @@ describe('executor', () => {
 		const order = ['low', 'normal', 'critical', 'high', 'low', 'critical', 'normal', 'high'];
 		const response = await t.api.post('/async/invoke', {
 			invocations: order.map((priority, index) => ({
-				function: 'echo',
-				input: { index },
+				function: 'record_run',
+				input: { label: `priority:${priority}:${index}` },
 				priority,
 			})),
 		});
 		const ids = response.body.executions.map(
 			(/** @type {any} */ execution) => execution.execution_id,
 		);
-		const done = await t.api.awaitAll(ids, 20);
-		const startOrder = [...done]
-			.sort((a, b) => a.started_at - b.started_at || a.completed_at - b.completed_at)
-			.map((execution) => `${execution.priority}:${execution.output.index}`);
+		await t.api.awaitAll(ids, 20);
+		// Each run writes a record as it starts; record ids give the start order exactly.
+		const runs = (await t.api.get('/tables/runs?per_page=1000')).body.items;
+		const startOrder = runs
+			.filter((/** @type {any} */ run) => String(run.label).startsWith('priority:'))
+			.map((/** @type {any} */ run) => run.label.slice('priority:'.length));
 		assert.deepEqual(startOrder, [
 			'critical:2',
 			'critical:5',

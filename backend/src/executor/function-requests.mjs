@@ -9,6 +9,9 @@ import { ApiError, executionErrorFrom } from '../errors.mjs';
  * @param {{ records: import('../storage/record-store.mjs').RecordStore, invocations: import('../invocations.mjs').InvocationService, awaiter: import('./awaiter.mjs').Awaiter, log: import('pino').Logger }} deps
  */
 export function createFunctionRequestHandler({ records, invocations, awaiter, log }) {
+	// TODO(a function that makes thousands of ctx.db calls becomes a bottleneck): batch calls per
+	// message, or give workers their own read connection; one round trip per call is simple and
+	// keeps every write on the main thread's single connection.
 	/** @type {Record<string, (ownerId: number, args: any[], ended: AbortSignal) => unknown>} */
 	const methods = {
 		'db.add': (ownerId, [table, fields]) => records.add(ownerId, table, fields),

@@ -229,6 +229,8 @@ export function createExecutionStore(db, { visibilityLagMs, now = Date.now }) {
 		 * @returns {Execution | null}
 		 */
 		finish(id, { status, output = null, error = null, at }) {
+			// TODO(outputs of several MB show up in real use): keep large outputs by reference
+			// (an output URL) instead of inline, as Trigger.dev does past 512 KB.
 			const completedAt = at ?? now();
 			const row = statements.finish.get({
 				id,
