@@ -6,7 +6,7 @@ import type {
 	IPollFunctions,
 } from 'n8n-workflow';
 
-import { authenticationProperty } from '../XanoBatchImport/node-common';
+import { authenticationProperty, credentialsForNodes } from '../shared/descriptions';
 import {
 	advanceCursor,
 	pollStart,
@@ -51,18 +51,7 @@ export class XanoAsyncTrigger implements INodeType {
 		polling: true,
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [
-			{
-				name: 'xanoAsyncApi',
-				required: true,
-				displayOptions: { show: { authentication: ['xanoAsyncApi'] } },
-			},
-			{
-				name: 'xanoAsyncLoginApi',
-				required: true,
-				displayOptions: { show: { authentication: ['xanoAsyncLoginApi'] } },
-			},
-		],
+		credentials: credentialsForNodes,
 		properties: [
 			authenticationProperty,
 			{

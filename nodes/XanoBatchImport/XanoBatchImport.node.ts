@@ -8,6 +8,13 @@ import type {
 	IPairedItemData,
 } from 'n8n-workflow';
 
+import {
+	authenticationProperty,
+	credentialsForNodes,
+	functionProperty,
+} from '../shared/descriptions';
+import { errorItem } from '../shared/items';
+import { searchFunctions } from '../shared/methods/searchFunctions';
 import type { ContractError, InvocationPriority } from '../shared/types';
 import { backendFor } from './batch-backend';
 import { batchItemIndexes, batchSlice, planBatches, type BatchSlice } from './batch-plan';
@@ -20,7 +27,6 @@ import {
 	summarizeImport,
 	type BatchOutcome,
 } from './import-summary';
-import { authenticationProperty, functionProperty, readFunctionName } from './node-common';
 import { parseJsonObject, readRecordField } from './records';
 import { DEFAULT_RETRY_POLICY } from './retry-policy';
 import { runBatches } from './run-batches';
@@ -74,20 +80,11 @@ export class XanoBatchImport implements INodeType {
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [
-			{
-				name: 'xanoAsyncApi',
-				required: true,
-				displayOptions: { show: { authentication: ['xanoAsyncApi'] } },
-			},
-			{
-				name: 'xanoAsyncLoginApi',
-				required: true,
-				displayOptions: { show: { authentication: ['xanoAsyncLoginApi'] } },
-			},
-		],
+		credentials: credentialsForNodes,
 		properties: [authenticationProperty, functionProperty, ...batchImportProperties],
 	};
+
+	methods = { listSearch: { searchFunctions } };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const items = this.getInputData();
@@ -95,7 +92,9 @@ export class XanoBatchImport implements INodeType {
 		const node = this.getNode();
 		const continueOnFail = this.continueOnFail();
 
-		const functionName = readFunctionName(this);
+		const functionName = (
+			this.getNodeParameter('function', 0, '', { extractValue: true }) as string
+		).trim();
 		const recordSource = this.getNodeParameter('recordSource', 0, 'item') as string;
 		const recordField = this.getNodeParameter('recordField', 0, '') as string;
 		const batchSize = this.getNodeParameter('batchSize', 0, 100) as number;
@@ -128,9 +127,13 @@ export class XanoBatchImport implements INodeType {
 				sourceItems[recordCount++] = index;
 				continue;
 			}
-			const message = `Item ${index} has no field "${recordField}" to import`;
-			if (!continueOnFail) throw new NodeOperationError(node, message, { itemIndex: index });
-			returnData.push({ json: { error: message }, pairedItem: { item: index } });
+			const error = new NodeOperationError(
+				node,
+				`Item ${index} has no field "${recordField}" to import`,
+				{ itemIndex: index, description: 'Check Record Field, or use the whole item.' },
+			);
+			if (!continueOnFail) throw error;
+			returnData.push(errorItem(error, index));
 		}
 
 		const plan = planBatches(sourceItems.subarray(0, recordCount), batchSize);

@@ -1,5 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { priorityOptions } from '../shared/descriptions';
+
 /** Parameters of Xano Batch Import, after the shared authentication and function pickers. */
 export const batchImportProperties: INodeProperties[] = [
 	{
@@ -107,12 +109,7 @@ export const batchImportProperties: INodeProperties[] = [
 				displayName: 'Priority',
 				name: 'priority',
 				type: 'options',
-				options: [
-					{ name: 'Critical', value: 'critical' },
-					{ name: 'High', value: 'high' },
-					{ name: 'Low', value: 'low' },
-					{ name: 'Normal', value: 'normal' },
-				],
+				options: priorityOptions,
 				default: 'normal',
 				description: 'Queue priority of the batch executions',
 			},

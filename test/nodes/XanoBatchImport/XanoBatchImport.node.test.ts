@@ -41,7 +41,7 @@ async function runImport(
 	const run = await runner.run({
 		nodeType: 'xanoBatchImport',
 		parameters: {
-			function: 'import_batch',
+			function: { __rl: true, mode: 'name', value: 'import_batch' },
 			additionalInput: JSON.stringify({ table, ...((parameters.extraInput as IDataObject) ?? {}) }),
 			...parameters,
 			options: { importId, ...options },

@@ -22,7 +22,7 @@ function records(count: number): IDataObject[] {
 function importParameters(table: string, extra: IDataObject = {}, options: IDataObject = {}) {
 	runNumber++;
 	return {
-		function: 'import_batch',
+		function: { __rl: true, mode: 'name', value: 'import_batch' },
 		additionalInput: JSON.stringify({ table, ...extra }),
 		options: { importId: `reliability-${runNumber}-${Date.now()}`, ...options },
 	};
@@ -247,7 +247,7 @@ describe('Xano Batch Import errors', () => {
 			nodeType: 'xanoBatchImport',
 			parameters: {
 				...importParameters('never_written', {}, { toleratedFailurePercent: 100 }),
-				function: 'no_such_function',
+				function: { __rl: true, mode: 'name', value: 'no_such_function' },
 				outputMode: 'batches',
 			},
 			items: records(2),
@@ -325,7 +325,7 @@ describe('Xano Batch Import errors', () => {
 		const running = runner.start({
 			nodeType: 'xanoBatchImport',
 			parameters: {
-				function: 'slow_task',
+				function: { __rl: true, mode: 'name', value: 'slow_task' },
 				additionalInput: JSON.stringify({ seconds: 5 }),
 				options: { importId: `cancel-${Date.now()}` },
 			},
