@@ -85,4 +85,25 @@ describe('auth', () => {
 		assert.ok(!logs.includes(ALICE.password));
 		assert.ok(!logs.includes('do-not-log-me'));
 	});
+
+	it('logs one structured line per request and per execution outcome, with ids and durations', async () => {
+		const execution = await t.api.invoke('echo', {});
+		await t.api.awaitAll([execution.execution_id]);
+		await new Promise((resolve) => setTimeout(resolve, 100));
+		const lines = t.logLines.map((line) => JSON.parse(line));
+		const request = lines.find(
+			(line) => line.msg === 'request completed' && line.path.endsWith('/async/invoke'),
+		);
+		assert.ok(request, 'a request line');
+		assert.match(request.request_id, /^[0-9a-f-]{36}$/);
+		assert.equal(typeof request.duration_ms, 'number');
+		assert.equal(request.status, 202);
+		const outcome = lines.find(
+			(line) => line.msg === 'execution finished' && line.execution_id === execution.execution_id,
+		);
+		assert.ok(outcome, 'an execution outcome line');
+		assert.equal(outcome.function, 'echo');
+		assert.equal(outcome.status, 'completed');
+		assert.equal(typeof outcome.duration_ms, 'number');
+	});
 });
