@@ -120,6 +120,10 @@ export class XanoApiError extends NodeApiError {
 	/** Seconds the backend asked us to wait (429 `Retry-After`), when it said. */
 	readonly retryAfterSeconds: number | null;
 
+	readonly itemIndex: number | undefined;
+
+	private readonly httpFailure: HttpFailure;
+
 	constructor(node: INode, failure: HttpFailure, itemIndex: number | undefined) {
 		const contract = isContractError(failure.body) ? failure.body : null;
 		const param = contract ? paramOf(contract) : null;
@@ -155,6 +159,34 @@ export class XanoApiError extends NodeApiError {
 		this.xanoCode = contract?.code ?? null;
 		this.param = param;
 		this.retryAfterSeconds = failure.retryAfterSeconds;
+		this.itemIndex = itemIndex;
+		this.httpFailure = failure;
+	}
+
+	/**
+	 * The same failure, named for one item of a request that carried several. `bulkPrefix` (such
+	 * as `invocations.17.`) is cut from the backend's parameter name and message, so the error
+	 * speaks of the item's own fields.
+	 */
+	forItem(itemIndex: number, bulkPrefix?: string): XanoApiError {
+		let failure = this.httpFailure;
+		if (bulkPrefix && isContractError(failure.body)) {
+			const strip = (text: string) => text.split(bulkPrefix).join('');
+			const payload = failure.body.payload;
+			const param = paramOf(failure.body);
+			failure = {
+				...failure,
+				body: {
+					...failure.body,
+					message: strip(failure.body.message ?? ''),
+					payload:
+						param && typeof payload === 'object' && payload !== null
+							? { ...payload, param: strip(param) }
+							: payload,
+				},
+			};
+		}
+		return new XanoApiError(this.node, failure, itemIndex);
 	}
 }
 

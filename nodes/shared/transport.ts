@@ -28,6 +28,8 @@ export interface XanoRequest {
 	timeoutMs?: number;
 	/** How often to wait out a 429 (`Retry-After`, capped) and try again. */
 	rateLimitRetries?: number;
+	/** Answer `null` instead of failing when the backend answers 404 (an optional endpoint). */
+	nullWhenNotFound?: boolean;
 }
 
 const DEFAULT_TIMEOUT_MS = 60_000;
@@ -78,6 +80,7 @@ export async function xanoApiRequest<T>(this: XanoContext, request: XanoRequest)
 			)) as T;
 		} catch (thrown) {
 			const error = toXanoApiError(this.getNode(), thrown, request.itemIndex);
+			if (error.status === 404 && request.nullWhenNotFound) return null as T;
 			if (!isRetryableRateLimit(error) || retriesLeft <= 0) throw error;
 			retriesLeft--;
 			const waitMs = Math.min((error.retryAfterSeconds ?? 1) * 1000, MAX_RATE_LIMIT_WAIT_MS);

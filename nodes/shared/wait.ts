@@ -1,5 +1,6 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
+import { chunksOf } from './items';
 import { sleepUnlessCancelled, throwIfCancelled } from './sleep';
 import { xanoApiRequest } from './transport';
 import { isTerminal, MAX_BATCH_SIZE } from './types';
@@ -22,13 +23,6 @@ const MAX_BACKOFF_MS = 5_000;
 const EARLY_ANSWER_MARGIN_MS = 250;
 /** The HTTP client waits this long beyond the hold the backend was asked for. */
 const TRANSPORT_MARGIN_MS = 15_000;
-
-function chunksOf<T>(list: T[], size: number): T[][] {
-	const chunks: T[][] = [];
-	for (let start = 0; start < list.length; start += size)
-		chunks.push(list.slice(start, start + size));
-	return chunks;
-}
 
 /**
  * Waits until the listed executions are terminal (`all`) or one of them is (`any`), or the

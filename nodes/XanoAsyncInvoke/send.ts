@@ -1,0 +1,107 @@
+import type { IExecuteFunctions } from 'n8n-workflow';
+
+import { toXanoApiError, XanoApiError } from '../shared/errors';
+import { chunksOf } from '../shared/items';
+import { throwIfCancelled } from '../shared/sleep';
+import { xanoApiRequest } from '../shared/transport';
+import { MAX_BATCH_SIZE } from '../shared/types';
+import type { Execution, InvocationRequest } from '../shared/types';
+
+export interface PendingInvocation {
+	itemIndex: number;
+	invocation: InvocationRequest;
+}
+
+/** Per input item: the execution the backend started, or why it refused. */
+export type InvocationOutcomes = Map<number, Execution | XanoApiError>;
+
+const RATE_LIMIT_RETRIES = 3;
+const BULK_PARAM = /^invocations\.(\d+)(?:\.|$)/;
+
+async function post(this: IExecuteFunctions, batch: PendingInvocation[]): Promise<Execution[]> {
+	if (batch.length === 1) {
+		const execution = await (xanoApiRequest<Execution>).call(this, {
+			method: 'POST',
+			endpoint: 'invoke',
+			body: batch[0].invocation,
+			itemIndex: batch[0].itemIndex,
+			rateLimitRetries: RATE_LIMIT_RETRIES,
+		});
+		return [execution];
+	}
+	const answer = await (xanoApiRequest<{ executions: Execution[] }>).call(this, {
+		method: 'POST',
+		endpoint: 'invoke',
+		body: { invocations: batch.map((pending) => pending.invocation) },
+		rateLimitRetries: RATE_LIMIT_RETRIES,
+	});
+	return answer.executions;
+}
+
+async function attempt(
+	this: IExecuteFunctions,
+	batch: PendingInvocation[],
+): Promise<Execution[] | XanoApiError> {
+	try {
+		return await post.call(this, batch);
+	} catch (error) {
+		return toXanoApiError(this.getNode(), error);
+	}
+}
+
+/**
+ * Sends one bulk request of at most 1,000 invocations. The backend accepts all or none, so when
+ * it refuses one invocation (a 400/404 whose `payload.param` names `invocations.N`), that item
+ * gets the error and the others are sent again; a refusal that names no invocation is retried
+ * one invocation per request. Any other failure (auth, 429 after retries, 5xx, network) belongs
+ * to every item of the batch. With `stopOnError`, the first failure is thrown instead.
+ */
+async function sendBatch(
+	this: IExecuteFunctions,
+	batch: PendingInvocation[],
+	outcomes: InvocationOutcomes,
+	stopOnError: boolean,
+): Promise<void> {
+	const signal = this.getExecutionCancelSignal();
+	let remaining = batch;
+	for (let round = 0; remaining.length > 0 && round <= batch.length; round++) {
+		throwIfCancelled(signal);
+		const answer = await attempt.call(this, remaining);
+		throwIfCancelled(signal);
+		if (!(answer instanceof XanoApiError)) {
+			remaining.forEach((pending, position) => outcomes.set(pending.itemIndex, answer[position]));
+			return;
+		}
+		const culprit = remaining.length > 1 ? BULK_PARAM.exec(answer.param ?? '') : null;
+		const refusedInput = answer.status === 400 || answer.status === 404;
+		if (refusedInput && culprit && Number(culprit[1]) < remaining.length) {
+			const position = Number(culprit[1]);
+			const failed = answer.forItem(remaining[position].itemIndex, `invocations.${position}.`);
+			if (stopOnError) throw failed;
+			outcomes.set(remaining[position].itemIndex, failed);
+			remaining = remaining.filter((_, index) => index !== position);
+			continue;
+		}
+		if (refusedInput && remaining.length > 1) {
+			for (const pending of remaining) await sendBatch.call(this, [pending], outcomes, stopOnError);
+			return;
+		}
+		if (stopOnError) throw answer.forItem(remaining[0].itemIndex);
+		for (const pending of remaining)
+			outcomes.set(pending.itemIndex, answer.forItem(pending.itemIndex));
+		return;
+	}
+}
+
+/** Starts every pending invocation in bulk requests of up to 1,000, one batch after another. */
+export async function sendInvocations(
+	this: IExecuteFunctions,
+	pending: PendingInvocation[],
+	stopOnError: boolean,
+): Promise<InvocationOutcomes> {
+	const outcomes: InvocationOutcomes = new Map();
+	for (const batch of chunksOf(pending, MAX_BATCH_SIZE)) {
+		await sendBatch.call(this, batch, outcomes, stopOnError);
+	}
+	return outcomes;
+}
