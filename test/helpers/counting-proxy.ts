@@ -27,6 +27,9 @@ export interface InjectedFault {
 
 export type FaultRule = (request: { method: string; path: string }) => InjectedFault | undefined;
 
+/** Changes a JSON request body before it is forwarded (e.g. to make a backend answer at once). */
+export type BodyRewrite = (request: { method: string; path: string; body: unknown }) => unknown;
+
 export interface CountingProxy {
 	/** The proxy's origin, e.g. http://127.0.0.1:PORT */
 	origin: string;
@@ -38,6 +41,8 @@ export interface CountingProxy {
 	reset(): void;
 	/** Answer matching requests with a fault instead of forwarding them; undefined clears it. */
 	setFault(rule: FaultRule | undefined): void;
+	/** Rewrites matching request bodies before forwarding; undefined clears it. */
+	setBodyRewrite(rewrite: BodyRewrite | undefined): void;
 	close(): Promise<void>;
 }
 
@@ -60,6 +65,7 @@ export async function startCountingProxy(targetOrigin: string): Promise<Counting
 	const target = new URL(targetOrigin);
 	const requests: RecordedRequest[] = [];
 	let fault: FaultRule | undefined;
+	let rewrite: BodyRewrite | undefined;
 
 	const handle = async (incoming: IncomingMessage, outgoing: ServerResponse) => {
 		const startedAt = Date.now();
@@ -85,13 +91,21 @@ export async function startCountingProxy(targetOrigin: string): Promise<Counting
 			record(injected.status);
 			return;
 		}
+		let forwarded = payload;
+		if (rewrite && body !== undefined && typeof body !== 'string') {
+			forwarded = Buffer.from(JSON.stringify(rewrite({ method, path, body })));
+		}
 		const upstream = forward(
 			{
 				host: target.hostname,
 				port: target.port,
 				method,
 				path,
-				headers: { ...incoming.headers, host: target.host },
+				headers: {
+					...incoming.headers,
+					host: target.host,
+					'content-length': String(forwarded.length),
+				},
 			},
 			(answer) => {
 				outgoing.writeHead(answer.statusCode ?? 502, answer.headers);
@@ -106,7 +120,7 @@ export async function startCountingProxy(targetOrigin: string): Promise<Counting
 		});
 		// A client that hangs up (a cancelled long-poll) hangs up on the backend too.
 		outgoing.on('close', () => upstream.destroy());
-		upstream.end(payload);
+		upstream.end(forwarded);
 	};
 
 	const server: Server = createServer((incoming, outgoing) => void handle(incoming, outgoing));
@@ -126,6 +140,9 @@ export async function startCountingProxy(targetOrigin: string): Promise<Counting
 		},
 		setFault: (rule) => {
 			fault = rule;
+		},
+		setBodyRewrite: (next) => {
+			rewrite = next;
 		},
 		close: () =>
 			new Promise<void>((resolve) => {
