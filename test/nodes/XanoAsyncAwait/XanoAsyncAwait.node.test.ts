@@ -243,10 +243,7 @@ describe('Xano Async Await', () => {
 		const result = await fixture.runner.run({
 			nodeType: 'xanoAsyncAwait',
 			parameters: awaitParameters({ options: { failOnFailure: true } }),
-			items: [
-				{ execution_id: randomUUID().replace(/./, 'a') },
-				{ execution_id: failed.execution_id },
-			].slice(1),
+			items: [{ execution_id: failed.execution_id }],
 		});
 		expect(result.error?.message).toBe(
 			`Execution ${failed.execution_id} of item 0 ended failed: ERROR_CODE_EXTERNAL_UNAVAILABLE The external system did not answer (simulated).`,
