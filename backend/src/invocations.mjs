@@ -47,7 +47,7 @@ export function createInvocationService(deps) {
 		}
 
 		const priority = body.priority ?? 'normal';
-		if (typeof priority !== 'string' || !(priority in PRIORITY_RANK)) {
+		if (typeof priority !== 'string' || !Object.hasOwn(PRIORITY_RANK, priority)) {
 			throw inputError(
 				at('priority'),
 				`${at('priority')} must be one of critical, high, normal, low.`,

@@ -61,11 +61,10 @@ export function registerExtraRoutes(app, { path, services, callerOf }) {
 		reply.header('x-duration-ms', String(outcome.duration_ms));
 		if (outcome.status === 'completed') return outcome.output;
 		const error = outcome.error ?? { code: ErrorCode.Fatal, message: 'The function failed.' };
-		throw new ApiError(
-			SYNC_ERROR_STATUS[/** @type {keyof typeof SYNC_ERROR_STATUS} */ (error.code)] ?? 500,
-			error.code,
-			error.message,
-			error.payload,
-		);
+		// Own keys only: a function may throw any code, "constructor" included.
+		const status = Object.hasOwn(SYNC_ERROR_STATUS, error.code)
+			? SYNC_ERROR_STATUS[/** @type {keyof typeof SYNC_ERROR_STATUS} */ (error.code)]
+			: 500;
+		throw new ApiError(status, error.code, error.message, error.payload);
 	});
 }
