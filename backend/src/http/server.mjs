@@ -7,6 +7,9 @@ import { registerAsyncRoutes } from './routes/async-routes.mjs';
 import { registerAuthRoutes } from './routes/auth-routes.mjs';
 import { registerExtraRoutes } from './routes/extra-routes.mjs';
 
+/** Levels of objects and arrays a JSON body may have; far more than any real input needs. */
+export const MAX_JSON_DEPTH = 256;
+
 /**
  * @typedef {object} Services
  * @property {import('../config.mjs').ServerOptions} options
@@ -62,14 +65,24 @@ export function buildHttpServer({ services, log, startedAt }) {
 	app.addContentTypeParser('*', { parseAs: 'string' }, (_request, text, done) => {
 		const source = String(text);
 		if (source.trim() === '') return done(null, undefined);
+		let body;
 		try {
-			done(null, JSON.parse(source));
+			body = JSON.parse(source);
 		} catch (error) {
-			done(
+			return done(
 				inputError('body', `Malformed JSON body: ${/** @type {Error} */ (error).message}`),
 				undefined,
 			);
 		}
+		// JSON.parse takes any depth, but storing, cloning into a worker and answering recurse: past
+		// a few thousand levels they overflow the stack, so a small body could answer 500.
+		if (nestedDeeperThan(body, MAX_JSON_DEPTH)) {
+			return done(
+				inputError('body', `The JSON body is nested deeper than ${MAX_JSON_DEPTH} levels.`),
+				undefined,
+			);
+		}
+		done(null, body);
 	});
 
 	app.setErrorHandler((error, request, reply) => {
@@ -141,6 +154,22 @@ export function buildHttpServer({ services, log, startedAt }) {
 	registerAsyncRoutes(app, context);
 	registerExtraRoutes(app, context);
 	return app;
+}
+
+/**
+ * Whether a parsed JSON value has more than `limit` levels of objects and arrays. The recursion
+ * stops at the limit, so the check itself is safe at any depth.
+ * @param {unknown} value
+ * @param {number} limit
+ * @returns {boolean}
+ */
+function nestedDeeperThan(value, limit) {
+	if (value === null || typeof value !== 'object') return false;
+	if (limit === 0) return true;
+	for (const child of Object.values(value)) {
+		if (nestedDeeperThan(child, limit - 1)) return true;
+	}
+	return false;
 }
 
 /** @param {string} url */
