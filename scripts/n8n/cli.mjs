@@ -7,6 +7,7 @@
 // (default .cache/n8n-user/<line>).
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { installMarkerPath, n8nEntry, readJson, takeLineOption } from './lines.mjs';
 import { n8nEnvironment } from './environment.mjs';
 import { runtimeFor } from './runtime.mjs';
@@ -30,15 +31,18 @@ if (marker.node !== runtime.version) {
 	);
 }
 
-const userFolder = process.env.N8N_USER_FOLDER || defaultUserFolder(line);
+// Under `npm run` the working directory is the repository; relative paths (N8N_USER_FOLDER, and
+// import:workflow --input=... in ARGS) mean the folder the user typed the command in.
+const workingDir = process.env.INIT_CWD || process.cwd();
+const userFolder = process.env.N8N_USER_FOLDER
+	? resolve(workingDir, process.env.N8N_USER_FOLDER)
+	: defaultUserFolder(line);
 for (const warning of installPackageInto(userFolder)) console.error(`[n8n] warning: ${warning}`);
 
 const child = spawn(runtime.node, [n8nEntry(line), ...rest], {
 	stdio: 'inherit',
 	env: n8nEnvironment(line, runtime, userFolder),
-	// Under `npm run` the working directory is the repository; relative paths in ARGS
-	// (import:workflow --input=...) mean the folder the user typed the command in.
-	cwd: process.env.INIT_CWD || process.cwd(),
+	cwd: workingDir,
 });
 
 // A terminal's Ctrl+C already reaches n8n (same process group); forwarding it too would count as

@@ -22,7 +22,7 @@ export interface ManagedProcess {
 	stdout(): string;
 	waitForOutput(pattern: RegExp, timeoutMs: number): Promise<void>;
 	readonly exited: Promise<Exit>;
-	/** SIGTERM to the whole group, SIGKILL after `graceMs`; resolves once it is gone. */
+	/** SIGTERM, then SIGKILL to the whole group after `graceMs`; resolves once it is gone. */
 	stop(graceMs?: number): Promise<Exit>;
 }
 
@@ -95,7 +95,9 @@ export function startProcess(
 
 	const stop = async (graceMs = 15_000) => {
 		if (exit) return exit;
-		killGroup(child, 'SIGTERM');
+		// Only the leader gets SIGTERM: the harness CLI forwards it to n8n, and n8n shuts down
+		// gracefully on the first one but exits at once on a second.
+		child.kill('SIGTERM');
 		const timer = setTimeout(() => killGroup(child, 'SIGKILL'), graceMs);
 		const result = await exited;
 		clearTimeout(timer);

@@ -111,16 +111,27 @@ export async function deactivateWorkflow(
 	return n8n.api<StoredWorkflow>('POST', `/workflows/${workflowId}/deactivate`);
 }
 
-/** `data` is checked by n8n against the credential type's fields. */
+/**
+ * `data` is checked by n8n against the credential type's fields. On 1.x that check requires
+ * `allowedDomains` whenever `allowedHttpRequestDomains` is absent (its JSON schema's `if` holds
+ * vacuously), so the field's default, `all`, is filled in when the type has it.
+ */
 export async function createCredential(
 	n8n: PublicApi,
 	credential: { name: string; type: string; data: JsonObject },
 ): Promise<CredentialReference & { type: string }> {
-	const stored = await n8n.api<{ id: string; name: string; type: string }>(
-		'POST',
-		'/credentials',
-		credential,
+	const schema = await n8n.api<{ properties?: JsonObject }>(
+		'GET',
+		`/credentials/schema/${encodeURIComponent(credential.type)}`,
 	);
+	const data = { ...credential.data };
+	if (schema.properties?.allowedHttpRequestDomains && !('allowedHttpRequestDomains' in data)) {
+		data.allowedHttpRequestDomains = 'all';
+	}
+	const stored = await n8n.api<{ id: string; name: string; type: string }>('POST', '/credentials', {
+		...credential,
+		data,
+	});
 	return { id: stored.id, name: stored.name, type: stored.type };
 }
 
