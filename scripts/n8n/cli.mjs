@@ -52,6 +52,29 @@ for (const signal of ['SIGTERM', 'SIGHUP']) {
 	process.on(signal, () => child.kill(signal));
 }
 child.on('error', (error) => fail(`could not start n8n: ${error.message}`));
+
+// The e2e harness starts n8n in a process group of its own, out of reach of a terminal's Ctrl+C.
+// If the test process dies without stopping it (killed, interrupted), n8n must not linger.
+const parentPid = Number(process.env.N8N_HARNESS_PARENT_PID);
+if (parentPid > 0) {
+	const watch = setInterval(() => {
+		if (processIsAlive(parentPid)) return;
+		clearInterval(watch);
+		child.kill('SIGTERM');
+		setTimeout(() => child.kill('SIGKILL'), 10_000).unref();
+	}, 1_000);
+	watch.unref();
+}
+
+function processIsAlive(pid) {
+	try {
+		process.kill(pid, 0);
+		return true;
+	} catch (error) {
+		return error.code === 'EPERM';
+	}
+}
+
 child.on('exit', (code, signal) => {
 	if (signal) {
 		process.removeAllListeners(signal);

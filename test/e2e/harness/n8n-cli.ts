@@ -21,6 +21,8 @@ export function n8nProcessEnvironment(
 	delete env.JEST_WORKER_ID;
 	env.N8N_LINE = folder.line;
 	env.N8N_USER_FOLDER = folder.userFolder;
+	// scripts/n8n/cli.mjs stops n8n when this process is gone, however it ended.
+	env.N8N_HARNESS_PARENT_PID = String(process.pid);
 	return env;
 }
 
