@@ -3,7 +3,7 @@
 import { resolve } from 'node:path';
 import { ConfigError, FLAGS } from '../src/config.mjs';
 import { FunctionLoadError } from '../src/functions/registry.mjs';
-import { parseCommandLine, startServer } from '../src/index.mjs';
+import { DataFileInUseError, parseCommandLine, startServer } from '../src/index.mjs';
 
 /**
  * The command line of the reference backend. stdout is for people and for the tools that start
@@ -78,7 +78,10 @@ async function main() {
 
 /** @param {unknown} error */
 function fail(error) {
-	const expected = error instanceof ConfigError || error instanceof FunctionLoadError;
+	const expected =
+		error instanceof ConfigError ||
+		error instanceof FunctionLoadError ||
+		error instanceof DataFileInUseError;
 	const failure = /** @type {Error | undefined} */ (error);
 	const message = expected ? failure?.message : (failure?.stack ?? String(error));
 	process.stderr.write(`xano-async-backend: ${message}\n`);

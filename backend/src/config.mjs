@@ -22,6 +22,7 @@ import { parseArgs } from 'node:util';
  * @property {number} shutdownGraceSeconds how long SIGTERM waits for running functions
  * @property {number} abortGraceMs how long an aborted function may run before its worker is killed
  * @property {number} bodyLimitBytes
+ * @property {number} dataFileLockWaitMs how long a start waits for another server to release the data file
  * @property {import('node:stream').Writable | undefined} [logStream] defaults to stderr
  */
 
@@ -49,6 +50,7 @@ export const DEFAULTS = Object.freeze({
 	shutdownGraceSeconds: 30,
 	abortGraceMs: 1000,
 	bodyLimitBytes: 10 * 1024 * 1024,
+	dataFileLockWaitMs: 5000,
 });
 
 /** A bad flag or environment variable; the CLI prints its message and exits 2. */
@@ -189,6 +191,7 @@ export function resolveOptions(partial = {}) {
 	atLeast('completionVisibilityLagMs', 0);
 	atLeast('shutdownGraceSeconds', 0);
 	atLeast('abortGraceMs', 0);
+	atLeast('dataFileLockWaitMs', 0);
 	if (options.port > 65_535) throw new ConfigError(`port must be at most 65535.`);
 	if (options.defaultTimeoutSeconds > 3600) {
 		throw new ConfigError('defaultTimeoutSeconds must be at most 3600.');

@@ -11,6 +11,7 @@ import { createInvocationService } from './invocations.mjs';
 import { createLogger } from './logger.mjs';
 import { createWorkerPool } from './pool/worker-pool.mjs';
 import { startRetentionSweep } from './retention.mjs';
+import { lockDataFile } from './storage/data-file-lock.mjs';
 import { openDatabase } from './storage/database.mjs';
 import { createExecutionStore } from './storage/execution-store.mjs';
 import { createRecordStore } from './storage/record-store.mjs';
@@ -19,6 +20,7 @@ import { setUpUsers } from './users-setup.mjs';
 
 export { ConfigError, DEFAULTS, parseCommandLine, resolveOptions } from './config.mjs';
 export { FunctionLoadError } from './functions/registry.mjs';
+export { DataFileInUseError } from './storage/data-file-lock.mjs';
 
 /**
  * @typedef {object} RunningServer
@@ -41,7 +43,19 @@ export async function startServer(partialOptions = {}) {
 	const startedAt = Date.now();
 	const log = createLogger({ level: options.logLevel, stream: options.logStream });
 	const registry = await loadFunctions(options.functionDirs);
-	const db = openDatabase(options.dataFile, log);
+	// Held until close: recovery below treats every running execution in the file as this
+	// server's own, which is true only while no other server uses the file.
+	const dataFileLock = await lockDataFile(options.dataFile, {
+		waitMs: options.dataFileLockWaitMs,
+	});
+	/** @type {import('better-sqlite3').Database} */
+	let db;
+	try {
+		db = openDatabase(options.dataFile, log);
+	} catch (error) {
+		dataFileLock.release();
+		throw error;
+	}
 
 	const store = createExecutionStore(db, { visibilityLagMs: options.completionVisibilityLagMs });
 	const records = createRecordStore(db);
@@ -105,6 +119,7 @@ export async function startServer(partialOptions = {}) {
 		retention.stop();
 		await pool.close();
 		db.close();
+		dataFileLock.release();
 		throw error;
 	}
 	const address = /** @type {import('node:net').AddressInfo} */ (app.server.address());
@@ -133,6 +148,7 @@ export async function startServer(partialOptions = {}) {
 			retention.stop();
 			await pool.close();
 			db.close();
+			dataFileLock.release();
 			log.info({ uptime_ms: Date.now() - startedAt }, 'stopped');
 		})();
 		return closing;
