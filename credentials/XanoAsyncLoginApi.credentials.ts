@@ -96,9 +96,11 @@ export class XanoAsyncLoginApi implements ICredentialType {
 			);
 		} catch (error) {
 			const failure = httpFailureOf(error);
-			const reason = isContractError(failure.body)
-				? `${failure.body.code}: ${failure.body.message}`
-				: failure.message;
+			const reason = (
+				isContractError(failure.body)
+					? `${failure.body.code}: ${failure.body.message}`
+					: failure.message
+			).replace(/\.$/, '');
 			const hint =
 				failure.status === 403 || failure.status === 401
 					? ' Check the email and password of the credential.'

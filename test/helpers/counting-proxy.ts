@@ -16,6 +16,7 @@ export interface RecordedRequest {
 	endedAt: number;
 	/** The JSON request body, when there was one. */
 	body: unknown;
+	headers: Record<string, string | string[] | undefined>;
 }
 
 export interface InjectedFault {
@@ -79,7 +80,15 @@ export async function startCountingProxy(targetOrigin: string): Promise<Counting
 			body = payload.toString('utf8');
 		}
 		const record = (status: number) =>
-			requests.push({ method, path, status, startedAt, endedAt: Date.now(), body });
+			requests.push({
+				method,
+				path,
+				status,
+				startedAt,
+				endedAt: Date.now(),
+				body,
+				headers: incoming.headers,
+			});
 
 		const injected = fault?.({ method, path });
 		if (injected) {

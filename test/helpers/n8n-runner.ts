@@ -9,7 +9,12 @@
  * the node-type registry (our classes plus the source node) and the lifecycle hooks. Both are
  * small and follow n8n's own credentials helper; see TestCredentialsHelper.
  */
-import { ExecutionLifecycleHooks, PollContext, WorkflowExecute } from 'n8n-core';
+import {
+	ExecutionLifecycleHooks,
+	LoadOptionsContext,
+	PollContext,
+	WorkflowExecute,
+} from 'n8n-core';
 import {
 	createRunExecutionData,
 	ICredentialsHelper,
@@ -365,6 +370,35 @@ export class N8nRunner {
 
 	async run(options: RunOptions): Promise<NodeRun> {
 		return await this.start(options).done;
+	}
+
+	/** Calls a node's listSearch method as the editor's resource locator does. */
+	async listSearch(
+		options: Omit<RunOptions, 'items' | 'onError'> & { method: string; filter?: string },
+	) {
+		const node = this.nodeFor(options);
+		const workflow = new Workflow({
+			id: 'test-workflow',
+			nodes: [node],
+			connections: {},
+			nodeTypes: this.nodeTypes,
+			active: false,
+		});
+		const hooks = new ExecutionLifecycleHooks('manual', 'test-execution', {
+			id: 'test-workflow',
+			name: 'Test',
+			active: false,
+			activeVersionId: null,
+			isArchived: false,
+			nodes: [node],
+			connections: {},
+			createdAt: new Date(),
+			updatedAt: new Date(),
+		});
+		const context = new LoadOptionsContext(workflow, node, this.additionalData(hooks), '');
+		const search = this.nodeTypes.getByName(node.type).methods?.listSearch?.[options.method];
+		if (!search) throw new Error(`${node.type} has no listSearch method ${options.method}`);
+		return await search.call(context, options.filter);
 	}
 
 	/**

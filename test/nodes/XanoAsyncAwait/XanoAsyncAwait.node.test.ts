@@ -1,5 +1,5 @@
 import { randomUUID } from 'crypto';
-import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
+import type { IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
 import type { Execution } from '../../../nodes/shared/types';
 import { HTML_502 } from '../../helpers/counting-proxy';
@@ -39,7 +39,7 @@ const slow = (seconds: number, extra: IDataObject = {}) => ({
 });
 const ids = (output: INodeExecutionData[]) => output.map((item) => item.json.execution_id);
 
-function awaitParameters(overrides: IDataObject = {}): IDataObject {
+function awaitParameters(overrides: INodeParameters = {}): INodeParameters {
 	return { idSource: 'field', idField: 'execution_id', timeout: 30, ...overrides };
 }
 

@@ -1,0 +1,82 @@
+/**
+ * Runs a credential type's `test` request the way n8n's credential tester does: its expressions
+ * resolved by n8n's expression engine with `$credentials`, then sent through n8n-core's
+ * httpRequestWithAuthentication (so preAuthentication and authenticate apply).
+ */
+import { NodeConnectionTypes, Workflow } from 'n8n-workflow';
+import type {
+	ICredentialDataDecryptedObject,
+	IDataObject,
+	IExecuteFunctions,
+	IHttpRequestOptions,
+	INode,
+	INodeExecutionData,
+	INodeType,
+} from 'n8n-workflow';
+
+import { CREDENTIAL_TYPES } from '../helpers/n8n-runner';
+
+/** Sends the request in its `request` parameter with the node's credential. */
+export class CredentialProbe implements INodeType {
+	description = {
+		displayName: 'Credential Probe',
+		name: 'credentialProbe',
+		group: ['transform'],
+		version: 1,
+		description: 'Sends one request with a credential',
+		defaults: { name: 'Credential Probe' },
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'xanoAsyncApi' }, { name: 'xanoAsyncLoginApi' }],
+		properties: [
+			{ displayName: 'Type', name: 'credentialType', type: 'string', default: '' },
+			{ displayName: 'Request', name: 'request', type: 'json', default: '{}' },
+		],
+	} as INodeType['description'];
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const type = this.getNodeParameter('credentialType', 0) as string;
+		const request = JSON.parse(
+			this.getNodeParameter('request', 0) as string,
+		) as IHttpRequestOptions;
+		const answer = (await this.helpers.httpRequestWithAuthentication.call(
+			this,
+			type,
+			request,
+		)) as IDataObject;
+		return [[{ json: { answer }, pairedItem: { item: 0 } }]];
+	}
+}
+
+/** Resolves every `={{ }}` value of a request as n8n does for credential tests. */
+export function resolveTestRequest(
+	type: string,
+	credentials: ICredentialDataDecryptedObject,
+): IHttpRequestOptions {
+	const node: INode = {
+		id: 'mock',
+		name: 'Temp',
+		type: 'n8n-nodes-base.noOp',
+		typeVersion: 1,
+		position: [0, 0],
+		parameters: { temp: '' },
+	};
+	// n8n tests credentials on a mock NoOp node; any node type serves to resolve expressions.
+	const noOp = new CredentialProbe();
+	const nodeTypes = {
+		getByName: () => noOp,
+		getByNameAndVersion: () => noOp,
+		getKnownTypes: () => ({}),
+	};
+	const workflow = new Workflow({ nodes: [node], connections: {}, active: false, nodeTypes });
+	const resolved: IDataObject = {};
+	for (const [key, value] of Object.entries(CREDENTIAL_TYPES[type].test!.request)) {
+		resolved[key] =
+			typeof value === 'string' && value.startsWith('=')
+				? workflow.expression.getSimpleParameterValue(node, value, 'internal', {
+						$credentials: credentials,
+					})
+				: (value as IDataObject[string]);
+	}
+	return resolved as unknown as IHttpRequestOptions;
+}
