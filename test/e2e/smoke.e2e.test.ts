@@ -106,6 +106,11 @@ describe.each<N8nLine>(['2', '1'])('the harness on n8n line %s', (line) => {
 		const [invocation] = itemsOf(execution, 'Invoke welcome email');
 		expect(invocation.execution_id).toMatch(uuid);
 	});
+
+	it('logs no attempt to reach a host other than loopback', () => {
+		// This machine resolves no outside names, so any call home would log a DNS failure.
+		expect(started(n8n).logs()).not.toMatch(/ENOTFOUND|EAI_AGAIN|getaddrinfo/);
+	});
 });
 
 /** beforeAll failing leaves these unset; the tests then fail with this message, not a TypeError. */
