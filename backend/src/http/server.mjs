@@ -111,9 +111,19 @@ export function buildHttpServer({ services, log, startedAt }) {
 		done();
 	});
 
+	// Answers to requests still in flight when the server begins to close (open awaits above all)
+	// end their connection: closing the server waits for every connection, and a keep-alive one
+	// would stay open until its timeout.
+	let closing = false;
+	app.addHook('preClose', (done) => {
+		closing = true;
+		done();
+	});
+
 	// Echo Xano's data-source header unchanged (this server has a single data source), and answer
 	// with the CORS defaults of a Xano API group, so browser tools can call it too.
 	app.addHook('onSend', (request, reply, payload, done) => {
+		if (closing) reply.header('connection', 'close');
 		const dataSource = request.headers['x-data-source'];
 		if (typeof dataSource === 'string') reply.header('x-data-source', dataSource);
 		const origin = request.headers.origin;
