@@ -8,7 +8,7 @@ import { ExecutionErrorCode, executionErrorFrom } from '../errors.mjs';
  *   claimed (running) ─┬─ function returns ──────────────► completed / failed
  *                      ├─ timeout ─► abort ─► (grace) kill ► timed_out
  *                      ├─ cancel ──► abort ─► (grace) kill ► cancelled
- *                      └─ shutdown ► abort ─► (grace) kill ► back to pending
+ *                      └─ shutdown ► abort ─► (grace) kill ► back to pending (completed if it returned)
  *
  * Invariant: a terminal status is written only once the run has really stopped (its handler
  * settled or its worker was terminated), and its slot is released at that same moment.
@@ -186,7 +186,9 @@ export function createExecutor(deps) {
 				duration_ms: durationMs,
 			});
 			run.log.info({ status, duration_ms: durationMs, sync: true }, 'synchronous run finished');
-		} else if (run.stopReason === 'shutdown') {
+		} else if (run.stopReason === 'shutdown' && !('ok' in outcome && outcome.ok)) {
+			// Only a run that did not finish goes back to the queue; one that returned its output
+			// during the abort grace is completed like any other, so it never runs again.
 			store.requeue(claimed.id);
 			run.log.info({ duration_ms: durationMs }, 'execution interrupted by shutdown; queued again');
 		} else {
