@@ -320,6 +320,30 @@ describe('Xano Batch Import errors', () => {
 		expect(stored.sort()).toEqual([0, 2]);
 	});
 
+	it('counts a batch still running at the batch timeout as failed, and does not retry it', async () => {
+		const run = await runnerFor(backend).run({
+			nodeType: 'xanoBatchImport',
+			parameters: {
+				function: { __rl: true, mode: 'name', value: 'slow_task' },
+				additionalInput: JSON.stringify({ seconds: 3 }),
+				outputMode: 'batches',
+				options: {
+					importId: `timeout-${Date.now()}`,
+					batchTimeout: 1,
+					toleratedFailurePercent: 100,
+				},
+			},
+			items: records(1),
+		});
+		expect(run.error).toBeUndefined();
+		expect(run.outputs[0][0].json).toMatchObject({
+			status: 'failed',
+			attempts: 1,
+			error: { code: 'BATCH_TIMEOUT' },
+		});
+		expect(run.durationMs).toBeLessThan(2900);
+	});
+
 	it('stops within a second when the workflow is stopped', async () => {
 		const runner = runnerFor(backend);
 		const running = runner.start({
