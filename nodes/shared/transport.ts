@@ -69,6 +69,8 @@ export async function xanoApiRequest<T>(this: XanoContext, request: XanoRequest)
 		json: true,
 		timeout: request.timeoutMs ?? DEFAULT_TIMEOUT_MS,
 		skipSslCertificateValidation: credentials.allowUnauthorizedCerts === true,
+		// n8n 2.x attaches the execution's cancel signal itself; older hosts need it given.
+		abortSignal: cancelSignalOf(this),
 	};
 	let retriesLeft = request.rateLimitRetries ?? 0;
 	for (;;) {
