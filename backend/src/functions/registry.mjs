@@ -134,10 +134,26 @@ async function readDeclaration(modulePath) {
 	try {
 		module = await import(pathToFileURL(modulePath).href);
 	} catch (error) {
-		throw new FunctionLoadError(
-			`Cannot load function module ${modulePath}: ${/** @type {Error} */ (error).message}`,
-		);
+		throw new FunctionLoadError(`Cannot load function module ${modulePath}: ${reasonOf(error)}`);
 	}
+	try {
+		return declarationOf(module, modulePath);
+	} catch (error) {
+		// An export can throw when read (a getter, a Proxy): that module is at fault, not the server.
+		if (error instanceof FunctionLoadError) throw error;
+		throw new FunctionLoadError(`Function module ${modulePath} cannot be read: ${reasonOf(error)}`);
+	}
+}
+
+/** A module may throw anything, `null` included. @param {unknown} thrown */
+const reasonOf = (thrown) => (thrown instanceof Error ? thrown.message : String(thrown));
+
+/**
+ * @param {unknown} module
+ * @param {string} modulePath
+ * @returns {FunctionEntry}
+ */
+function declarationOf(module, modulePath) {
 	const definition = functionDefinitionOf(module);
 	const fail = (/** @type {string} */ why) =>
 		new FunctionLoadError(`Function module ${modulePath} ${why}`);
