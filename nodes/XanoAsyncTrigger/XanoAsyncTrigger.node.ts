@@ -134,6 +134,8 @@ export class XanoAsyncTrigger implements INodeType {
 		const includeLastMs = (options.includeLastMinutes ?? 0) * 60_000;
 		let cursor = readCursor(staticData.completionCursor);
 		if (cursor === undefined) {
+			// TODO(a user reports missed first events with a skewed backend clock): seed from the
+			// backend's newest completed_at instead of n8n's clock.
 			cursor = seedCursor(now, includeLastMs);
 			if (includeLastMs <= 0) {
 				staticData.completionCursor = cursor;
