@@ -54,7 +54,11 @@ export function createUserStore(db, { now = Date.now } = {}) {
 		/** @param {string} email @param {string} password @returns {Promise<User | null>} */
 		async verifyLogin(email, password) {
 			const row = /** @type {any} */ (statements.byEmail.get(email.toLowerCase()));
-			if (!row || !row.password_hash) return null;
+			if (!row || !row.password_hash) {
+				// Hash anyway, so the answer time does not tell which emails have an account.
+				await passwordMatches(password, await unusableHash());
+				return null;
+			}
 			return (await passwordMatches(password, row.password_hash)) ? toUser(row) : null;
 		},
 
@@ -99,6 +103,16 @@ function hashPassword(password) {
 	const salt = randomBytes(16);
 	return `scrypt$${salt.toString('hex')}$${scryptSync(password, salt, KEY_LENGTH).toString('hex')}`;
 }
+
+/** @type {Promise<string> | null} */
+let unusable = null;
+/** A hash of a random password nobody knows, with the same cost as a real one; made off the loop. */
+const unusableHash = () =>
+	(unusable ??= (async () => {
+		const salt = randomBytes(16);
+		const key = await scryptAsync(randomBytes(16).toString('hex'), salt, KEY_LENGTH);
+		return `scrypt$${salt.toString('hex')}$${key.toString('hex')}`;
+	})());
 
 /** Off the event loop: scrypt is deliberately slow. @param {string} password @param {string} stored */
 async function passwordMatches(password, stored) {
