@@ -52,5 +52,7 @@ export async function startBackend(workDir) {
 		email,
 		password,
 		get: (path) => httpJson('GET', `${baseUrl}${path}`, { headers, timeoutMs: 60_000 }),
+		post: (path, body) =>
+			httpJson('POST', `${baseUrl}${path}`, { body, headers, timeoutMs: 60_000 }),
 	};
 }

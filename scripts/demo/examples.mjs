@@ -8,6 +8,7 @@ import {
 	activateWorkflow,
 	executeWithCli,
 	finishedExecutions,
+	itemsOf,
 	readWorkflowFile,
 	runErrorOf,
 	staticWebhooks,
@@ -29,73 +30,133 @@ export function exampleFiles() {
 		}));
 }
 
-const triggerTypes = {
+const triggerKinds = {
 	'n8n-nodes-base.manualTrigger': 'manual',
 	'n8n-nodes-base.webhook': 'webhook',
 	'n8n-nodes-base.scheduleTrigger': 'schedule',
 	'n8n-nodes-xano-async.xanoAsyncTrigger': 'completion trigger',
 };
 
-/** How a workflow starts: the first enabled trigger node the demo knows how to drive. */
+/** How a workflow starts: its first enabled trigger node the demo knows how to drive. */
 export function triggerOf(workflow) {
 	for (const node of workflow.nodes) {
 		if (node.disabled) continue;
-		if (triggerTypes[node.type]) return { kind: triggerTypes[node.type], node };
+		if (triggerKinds[node.type]) return { kind: triggerKinds[node.type], node };
 	}
 	return { kind: 'unknown', node: undefined };
 }
 
-/**
- * Runs one imported example. Manual-trigger workflows run through `n8n execute`; webhook
- * workflows are activated and called once with the body pinned on their Webhook node (an
- * exported workflow's pinData is where a user sees sample input), or `{}`; schedule and
- * completion triggers are activated, and any run they start at once must succeed.
- */
-export async function runExample(n8n, stored, definition) {
+const runners = {
+	manual: runManual,
+	webhook: runWebhook,
+	schedule: runSchedule,
+	'completion trigger': runCompletionTrigger,
+};
+
+/** Runs one imported example; never throws, a failure is an outcome. */
+export async function runExample(context, stored, definition) {
 	const started = Date.now();
-	const { kind, node } = triggerOf(definition);
-	const outcome = (ok, detail) => ({ kind, ok, detail, ms: Date.now() - started });
+	const trigger = triggerOf(definition);
+	const runner = runners[trigger.kind];
+	let result;
 	try {
-		if (kind === 'manual') {
-			const { exitCode, run, output } = await executeWithCli(n8n, stored.id);
-			const error = run ? runErrorOf(run) : undefined;
-			if (exitCode === 0 && run?.status === 'success') return outcome(true, 'ran to success');
-			return outcome(
-				false,
-				error?.message ?? `exit ${exitCode}: ${output.trim().split('\n').slice(-3).join(' | ')}`,
-			);
-		}
-		if (kind === 'webhook') {
-			await activateWorkflow(n8n, stored);
-			const [webhook] = staticWebhooks(stored);
-			const pinned = definition.pinData?.[node.name]?.[0]?.json;
-			const method = String(webhook.parameters.httpMethod ?? 'GET');
-			const body = method === 'GET' || method === 'HEAD' ? undefined : (pinned?.body ?? {});
-			const answer = await httpCall(method, webhookUrl(n8n, webhook.parameters.path), {
-				body,
-				timeoutMs: 120_000,
-			});
-			const [execution] = (await waitForExecutions(n8n, stored.id, 1, 60_000)).slice(-1);
-			const passed = answer.status < 400 && execution?.status === 'success';
-			const error = execution ? runErrorOf(execution) : undefined;
-			return outcome(
-				passed,
-				`HTTP ${answer.status}${execution ? `, execution ${execution.status}` : ', no execution'}` +
-					(passed ? '' : `: ${error?.message ?? JSON.stringify(answer.body)?.slice(0, 200)}`),
-			);
-		}
-		if (kind === 'schedule' || kind === 'completion trigger') {
-			await activateWorkflow(n8n, stored);
-			// A polling trigger polls once on activation; give such a run a moment to finish.
-			await new Promise((resolveSleep) => setTimeout(resolveSleep, 3_000));
-			const executions = await finishedExecutions(n8n, stored.id);
-			const failed = executions.find((execution) => execution.status !== 'success');
-			if (failed) return outcome(false, `execution ${failed.id} ${failed.status}`);
-			const ran = executions.length > 0 ? `, ${executions.length} run(s) succeeded` : '';
-			return outcome(true, `activated${ran}`);
-		}
-		return outcome(false, 'no trigger the demo can start');
+		result = runner
+			? await runner(context, stored, definition, trigger.node)
+			: { ok: false, detail: 'no trigger the demo can start' };
 	} catch (error) {
-		return outcome(false, error instanceof Error ? error.message : String(error));
+		result = { ok: false, detail: error instanceof Error ? error.message : String(error) };
 	}
+	return { kind: trigger.kind, ...result, ms: Date.now() - started };
+}
+
+/** A Manual Trigger workflow runs through `n8n execute`, as it is, in a second n8n process. */
+async function runManual({ n8n }, stored) {
+	const { exitCode, run, output } = await executeWithCli(n8n, stored.id);
+	if (exitCode === 0 && run?.status === 'success') {
+		return { ok: true, detail: `ran to success: ${lastOutput(run)}` };
+	}
+	const error = run ? runErrorOf(run) : undefined;
+	const tail = output.trim().split('\n').slice(-3).join(' | ');
+	return { ok: false, detail: error?.message ?? `exit code ${exitCode}: ${tail}` };
+}
+
+/**
+ * A webhook workflow is activated and called once with the sample request pinned on its Webhook
+ * node (an exported workflow's pinData is where users see sample input), or an empty one.
+ */
+async function runWebhook({ n8n }, stored, definition, trigger) {
+	await activateWorkflow(n8n, stored);
+	const [webhook] = staticWebhooks(stored);
+	const sample = definition.pinData?.[trigger.name]?.[0]?.json ?? {};
+	const method = String(webhook.parameters.httpMethod ?? 'GET');
+	const query = new URLSearchParams(sample.query ?? {}).toString();
+	const url = `${webhookUrl(n8n, webhook.parameters.path)}${query ? `?${query}` : ''}`;
+	const answer = await httpCall(method, url, {
+		body: method === 'GET' || method === 'HEAD' ? undefined : (sample.body ?? {}),
+		timeoutMs: 120_000,
+	});
+	const execution = (await waitForExecutions(n8n, stored.id, 1, 60_000)).at(-1);
+	const ok = answer.status < 400 && execution?.status === 'success';
+	const state = execution ? `execution ${execution.status}` : 'no execution';
+	const error = execution ? runErrorOf(execution)?.message : undefined;
+	return {
+		ok,
+		detail: `${method} ${answer.status}, ${state}: ${error ?? brief(answer.body)}`,
+	};
+}
+
+/**
+ * A schedule can only be switched on from outside; it first runs on its own schedule. The demo
+ * proves that n8n accepts the activation, and that no run it started failed.
+ */
+async function runSchedule({ n8n }, stored) {
+	await activateWorkflow(n8n, stored);
+	const failed = (await finishedExecutions(n8n, stored.id)).find(
+		(execution) => execution.status !== 'success',
+	);
+	if (failed) return { ok: false, detail: `execution ${failed.id} ${failed.status}` };
+	return { ok: true, detail: 'activated; it first runs on its schedule' };
+}
+
+/**
+ * The completion trigger polls once on activation, which sets its cursor to "from now on". A
+ * payment finished after that, and a second activation (n8n's only way to poll now), must start
+ * exactly one run, which must succeed.
+ */
+async function runCompletionTrigger({ n8n, backend }, stored) {
+	await activateWorkflow(n8n, stored);
+	await sleep(2_000); // the first poll runs right after activation; let it set the cursor
+	const before = (await finishedExecutions(n8n, stored.id)).length;
+	const invoked = await backend.post('/async/invoke', {
+		function: 'process_payment',
+		input: { order_id: 'DEMO-1', amount: 42.5, currency: 'EUR' },
+	});
+	await backend.post('/async/await', { execution_ids: [invoked.execution_id], timeout: 30 });
+	await n8n.api('POST', `/workflows/${stored.id}/deactivate`);
+	await activateWorkflow(n8n, stored);
+	const executions = await waitForExecutions(n8n, stored.id, before + 1, 30_000);
+	await sleep(1_000); // a second run for the same payment would show up now
+	const runs = (await finishedExecutions(n8n, stored.id)).slice(before);
+	const ok = runs.length === 1 && runs[0].status === 'success';
+	const detail =
+		runs.length === 0
+			? `no run for payment ${invoked.execution_id} within 30 s (${executions.length} runs)`
+			: `${runs.length} run(s) for 1 finished payment, ${runs.map((run) => run.status).join(', ')}: ${lastOutput(runs[0])}`;
+	return { ok, detail };
+}
+
+/** The first item the last node produced, shortened for one report line. */
+function lastOutput(run) {
+	const resultData = run?.data?.resultData ?? run?.resultData;
+	const last = resultData?.lastNodeExecuted;
+	return last ? brief(itemsOf(run, last)[0]) : '(no output)';
+}
+
+function brief(value) {
+	const text = JSON.stringify(value) ?? '';
+	return text.length > 110 ? `${text.slice(0, 107)}...` : text;
+}
+
+function sleep(ms) {
+	return new Promise((resolveSleep) => setTimeout(resolveSleep, ms));
 }

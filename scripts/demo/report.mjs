@@ -4,6 +4,7 @@ const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
 const mark = (ok) => (ok ? 'ok  ' : 'FAIL');
 
 export function printReport({
+	steps,
 	dataSet,
 	importRun,
 	attempts,
@@ -23,7 +24,7 @@ export function printReport({
 			`Imported      ${number(summary.records_processed)} of ${number(summary.records_total)} records by Xano Batch Import (import_batch, table "cities")`,
 			`Batches       ${number(summary.batches_total)} of 1,000 records: ${number(summary.batches_succeeded)} succeeded, ${number(summary.batches_failed)} failed`,
 			`Retries       ${number(attempts?.failed)} failed attempts retried (${number(attempts?.attempts)} attempts for ${number(summary.batches_total)} batches; simulated fail rate ${importRun.failRate})`,
-			`Duration      ${seconds(summary.duration_ms)} in the Batch Import node, ${seconds(importRun.wallMs)} for the whole workflow run (read, parse, split, import)`,
+			`Duration      ${seconds(summary.duration_ms)} in the Batch Import node; ${seconds(importRun.wallMs)} for the whole workflow (read the file, parse, split, import, answer)`,
 			`Throughput    ${number(Math.round(recordsPerSecond))} records/s in the node, ${number(Math.round(summary.records_processed / (importRun.wallMs / 1000)))} records/s end to end`,
 		);
 	} else if (importRun) {
@@ -55,6 +56,7 @@ export function printReport({
 			`              ${mark(example.ok)} ${example.file} [${example.kind}] ${example.detail} (${seconds(example.ms)})`,
 		);
 	}
-	lines.push(`Demo total    ${seconds(totalMs)}`);
+	const stepTimes = Object.entries(steps).map(([step, ms]) => `${step} ${seconds(ms)}`);
+	lines.push(`Demo total    ${seconds(totalMs)}: ${stepTimes.join(', ')}`);
 	console.log(lines.join('\n'));
 }
