@@ -17,7 +17,7 @@ import {
 	connectionTest,
 	withConnectionHeaders,
 } from '../nodes/shared/connection';
-import { httpFailureOf, isContractError } from '../nodes/shared/errors';
+import { describeForeignBody, httpFailureOf, isContractError } from '../nodes/shared/errors';
 
 function text(credentials: ICredentialDataDecryptedObject, name: string): string {
 	const value = credentials[name];
@@ -96,11 +96,13 @@ export class XanoAsyncLoginApi implements ICredentialType {
 			);
 		} catch (error) {
 			const failure = httpFailureOf(error);
-			const reason = (
-				isContractError(failure.body)
-					? `${failure.body.code}: ${failure.body.message}`
-					: failure.message
-			).replace(/\.$/, '');
+			let reason = failure.message;
+			if (isContractError(failure.body)) {
+				reason = `${failure.body.code}: ${failure.body.message}`;
+			} else if (failure.status !== null) {
+				reason = `a body that is not JSON: ${describeForeignBody(failure.body)}`;
+			}
+			reason = reason.replace(/\.$/, '');
 			const hint =
 				failure.status === 403 || failure.status === 401
 					? ' Check the email and password of the credential.'

@@ -97,7 +97,7 @@ function paramOf(error: ContractError): string | null {
 }
 
 /** A readable line out of a body that is not the contract's JSON (an HTML 502 from a proxy). */
-function describeForeignBody(body: unknown): string {
+export function describeForeignBody(body: unknown): string {
 	const text =
 		typeof body === 'string'
 			? body

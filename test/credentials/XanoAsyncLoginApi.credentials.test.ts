@@ -1,6 +1,8 @@
 import Database from 'better-sqlite3';
 
+import { XanoAsyncAwait } from '../../nodes/XanoAsyncAwait/XanoAsyncAwait.node';
 import { XanoAsyncInvoke } from '../../nodes/XanoAsyncInvoke/XanoAsyncInvoke.node';
+import { HTML_502 } from '../helpers/counting-proxy';
 import { N8nRunner } from '../helpers/n8n-runner';
 import { startXanoFixture } from '../helpers/xano-fixture';
 import type { XanoFixture } from '../helpers/xano-fixture';
@@ -9,7 +11,7 @@ import { CredentialProbe, resolveTestRequest } from './credential-probe';
 let fixture: XanoFixture;
 
 beforeAll(async () => {
-	fixture = await startXanoFixture({ nodes: [XanoAsyncInvoke, CredentialProbe] });
+	fixture = await startXanoFixture({ nodes: [XanoAsyncInvoke, XanoAsyncAwait, CredentialProbe] });
 });
 afterAll(async () => {
 	await fixture?.stop();
@@ -114,6 +116,43 @@ describe('Xano Async Login API', () => {
 			`Xano login as ${fixture.backend.email} failed (HTTP 403): ERROR_CODE_ACCESS_DENIED: Invalid Credentials. Check the email and password of the credential.`,
 		);
 		expect(fixture.proxy.count('POST', '/auth/login')).toBe(1);
+	});
+
+	test('works with Xano Async Await too', async () => {
+		const started = await invokeWithLogin();
+		const result = await fixture.runner.run({
+			nodeType: 'xanoAsyncAwait',
+			parameters: { authentication: 'xanoAsyncLoginApi', timeout: 10 },
+			items: [{ execution_id: started.outputs[0][0].json.execution_id }],
+		});
+		expect(result.outputs[0].map((item) => item.json.status)).toEqual(['completed']);
+	});
+
+	test('an HTML 502 from the login endpoint gives a readable login error', async () => {
+		const runner = new N8nRunner([XanoAsyncInvoke]);
+		runner.credentials.set('xanoAsyncLoginApi', {
+			baseUrl: fixture.baseUrl,
+			email: fixture.backend.email,
+			password: fixture.backend.password,
+		});
+		fixture.proxy.setFault((request) =>
+			request.path.endsWith('/auth/login') ? HTML_502 : undefined,
+		);
+		try {
+			const result = await runner.run({
+				nodeType: 'xanoAsyncInvoke',
+				parameters: {
+					authentication: 'xanoAsyncLoginApi',
+					function: { mode: 'name', value: 'send_welcome_email' },
+				},
+				items: [{ email: 'x@example.com' }],
+			});
+			expect(result.error?.message).toBe(
+				`Xano login as ${fixture.backend.email} failed (HTTP 502): a body that is not JSON: 502 Bad Gateway.`,
+			);
+		} finally {
+			fixture.proxy.setFault(undefined);
+		}
 	});
 
 	test('the credential test logs in and proves the await endpoint', async () => {
