@@ -3,7 +3,7 @@ import { resolveOptions } from './config.mjs';
 import { ExecutionErrorCode } from './errors.mjs';
 import { createAwaiter } from './executor/awaiter.mjs';
 import { createCompletionBus } from './executor/completion-bus.mjs';
-import { createExecutor } from './executor/executor.mjs';
+import { createExecutor, threadsFor } from './executor/executor.mjs';
 import { createFunctionRequestHandler } from './executor/function-requests.mjs';
 import { loadFunctions } from './functions/registry.mjs';
 import { buildHttpServer } from './http/server.mjs';
@@ -77,7 +77,7 @@ export async function startServer(partialOptions = {}) {
 	const bus = createCompletionBus();
 	const awaiter = createAwaiter({ store, bus });
 	const pool = createWorkerPool({
-		maxThreads: options.maxParallel,
+		maxThreads: threadsFor(options.maxParallel),
 		settings: { welcome_email_url: options.welcomeEmailUrl },
 	});
 	/** @type {import('./executor/executor.mjs').Executor} */

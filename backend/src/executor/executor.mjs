@@ -13,9 +13,31 @@ import { ExecutionErrorCode, executionErrorFrom } from '../errors.mjs';
  * Invariant: a terminal status is written only once the run has really stopped (its handler
  * settled or its worker was terminated), and its slot is released at that same moment.
  *
+ * Helper slots: a run blocked in ctx.await on executions that are still pending would hold its
+ * slot while they wait for one, and with every slot held that way nothing moves until the awaits
+ * time out. So a waiting run gets one helper slot, used only to start the executions it awaits,
+ * one at a time, out of turn. Helpers do not count against `maxParallel`; the pool has threads
+ * for a few levels of such nesting (see threadsFor).
+ *
  * Synchronous runs (the reference backend's extra `/functions/{name}/run` endpoint) share the same
  * slots and lifecycle but are never stored: they wait in memory for a slot, ahead of the durable
  * queue, and their outcome goes straight back to the waiting request.
+ */
+
+/** Nesting levels of ctx.await the pool has threads for, helpers included. */
+const NESTING_LEVELS = 4;
+
+/** Worker threads the pool needs for `maxParallel` runs and their helpers. @param {number} maxParallel */
+export const threadsFor = (maxParallel) => maxParallel * NESTING_LEVELS;
+
+/**
+ * What a function's requests to the main thread know of their run.
+ * @typedef {object} RunContext
+ * @property {number} ownerId
+ * @property {string} executionId
+ * @property {AbortSignal} ended aborted when the run settles
+ * @property {<T>(ids: unknown[], waiting: Promise<T>) => Promise<T>} helpWhileAwaiting lends the
+ *   run's helper slot to the listed executions while `waiting` is open
  */
 
 /**
@@ -24,7 +46,7 @@ import { ExecutionErrorCode, executionErrorFrom } from '../errors.mjs';
  * @property {import('../functions/registry.mjs').FunctionRegistry} registry
  * @property {import('../pool/worker-pool.mjs').WorkerPool} pool
  * @property {import('./completion-bus.mjs').CompletionBus} bus
- * @property {(run: { ownerId: number, executionId: string, ended: AbortSignal }, message: any, reply: (answer: any) => void) => void} onFunctionMessage
+ * @property {(run: RunContext, message: any, reply: (answer: any) => void) => void} onFunctionMessage
  * @property {import('pino').Logger} log
  * @property {number} maxParallel
  * @property {number} abortGraceMs
@@ -41,6 +63,9 @@ import { ExecutionErrorCode, executionErrorFrom } from '../errors.mjs';
  * @property {number} startedAt
  * @property {((outcome: SyncOutcome) => void) | null} onSyncSettled set for synchronous runs
  * @property {AbortController} ended aborted when the run settles
+ * @property {ActiveRun | null} helping the waiting run whose helper slot this run uses
+ * @property {string[][]} awaiting the id lists of the run's open ctx.await calls
+ * @property {boolean} hasHelper whether its helper slot is in use
  */
 
 /**
@@ -58,11 +83,13 @@ export function createExecutor(deps) {
 	const syncWaiting = [];
 	let accepting = true;
 	let pumpScheduled = false;
+	/** Active runs in regular slots, that is all but helpers. */
+	let regular = 0;
 
 	/** Fills free slots, synchronous runs first. Claims are synchronous, so two pumps never race. */
 	function pump() {
 		pumpScheduled = false;
-		while (accepting && active.size < maxParallel) {
+		while (accepting && regular < maxParallel) {
 			const sync = syncWaiting.shift();
 			if (sync) {
 				start(sync.claimed, sync.resolve);
@@ -82,10 +109,43 @@ export function createExecutor(deps) {
 	}
 
 	/**
+	 * Starts the next still-pending execution a waiting run awaits, in that run's helper slot.
+	 * @param {ActiveRun} run
+	 */
+	function startHelper(run) {
+		if (!accepting || run.hasHelper || run.stopReason !== null) return;
+		if (active.get(run.claimed.id) !== run) return;
+		for (const ids of run.awaiting) {
+			for (const id of ids) {
+				const claimed = store.claimPending(run.claimed.ownerId, id);
+				if (!claimed) continue;
+				run.hasHelper = true;
+				start(claimed, null, run);
+				return;
+			}
+		}
+	}
+
+	/**
+	 * @param {ActiveRun} run
+	 * @param {unknown[]} ids
+	 * @param {Promise<any>} waiting
+	 */
+	function helpWhileAwaiting(run, ids, waiting) {
+		const awaited = Array.isArray(ids) ? ids.filter((id) => typeof id === 'string') : [];
+		run.awaiting.push(awaited);
+		startHelper(run);
+		return waiting.finally(() => {
+			run.awaiting = run.awaiting.filter((list) => list !== awaited);
+		});
+	}
+
+	/**
 	 * @param {import('../storage/execution-store.mjs').ClaimedExecution} claimed
 	 * @param {((outcome: SyncOutcome) => void) | null} onSyncSettled
+	 * @param {ActiveRun | null} [helping] the waiting run whose helper slot this run takes
 	 */
-	function start(claimed, onSyncSettled) {
+	function start(claimed, onSyncSettled, helping = null) {
 		const runLog = log.child({ execution_id: claimed.id, function: claimed.function });
 		const entry = registry.get(claimed.function);
 		if (!entry) {
@@ -100,6 +160,10 @@ export function createExecutor(deps) {
 				}),
 			);
 			runLog.warn('execution failed: function not loaded');
+			if (helping) {
+				helping.hasHelper = false;
+				startHelper(helping);
+			}
 			return;
 		}
 
@@ -113,7 +177,12 @@ export function createExecutor(deps) {
 			},
 			(message, reply) =>
 				deps.onFunctionMessage(
-					{ ownerId: claimed.ownerId, executionId: claimed.id, ended: ended.signal },
+					{
+						ownerId: claimed.ownerId,
+						executionId: claimed.id,
+						ended: ended.signal,
+						helpWhileAwaiting: (ids, waiting) => helpWhileAwaiting(run, ids, waiting),
+					},
 					message,
 					reply,
 				),
@@ -129,8 +198,12 @@ export function createExecutor(deps) {
 			startedAt: Date.now(),
 			onSyncSettled,
 			ended,
+			helping,
+			awaiting: [],
+			hasHelper: false,
 		};
 		active.set(claimed.id, run);
+		if (!helping) regular += 1;
 		runLog.debug({ attempt: claimed.attempts }, 'execution started');
 		handle.result.then(
 			(outcome) => settle(run, outcome),
@@ -174,6 +247,7 @@ export function createExecutor(deps) {
 		if (run.killTimer) clearTimeout(run.killTimer);
 		run.ended.abort();
 		active.delete(claimed.id);
+		if (!run.helping) regular -= 1;
 		const durationMs = Date.now() - run.startedAt;
 
 		if (run.onSyncSettled) {
@@ -204,6 +278,11 @@ export function createExecutor(deps) {
 				if (execution.status === 'completed') run.log.info(fields, 'execution finished');
 				else run.log.warn(fields, 'execution finished');
 			}
+		}
+		if (run.helping) {
+			// The slot goes back to the run it helps, for the next execution it still awaits.
+			run.helping.hasHelper = false;
+			startHelper(run.helping);
 		}
 		if (active.size === 0) for (const waiter of [...idleWaiters]) waiter();
 		schedulePump();

@@ -12,7 +12,7 @@ export function createFunctionRequestHandler({ records, invocations, awaiter, lo
 	// TODO(a function that makes thousands of ctx.db calls becomes a bottleneck): batch calls per
 	// message, or give workers their own read connection; one round trip per call is simple and
 	// keeps every write on the main thread's single connection.
-	/** @type {Record<string, (ownerId: number, args: any[], ended: AbortSignal) => unknown>} */
+	/** @type {Record<string, (ownerId: number, args: any[], run: import('./executor.mjs').RunContext) => unknown>} */
 	const methods = {
 		'db.add': (ownerId, [table, fields]) => records.add(ownerId, table, fields),
 		'db.bulkAdd': (ownerId, [table, rows]) => records.bulkAdd(ownerId, table, rows),
@@ -23,16 +23,20 @@ export function createFunctionRequestHandler({ records, invocations, awaiter, lo
 		'db.count': (ownerId, [table, where]) => records.count(ownerId, table, where),
 		invoke: (ownerId, [name, input, options]) =>
 			invocations.invokeFromFunction(ownerId, name, input, options),
-		await: (ownerId, [ids, timeoutSeconds, options], ended) =>
-			awaiter.awaitExecutions(ownerId, ids, {
-				timeoutSeconds: Math.min(300, Math.max(0, Number(timeoutSeconds) || 0)),
-				until: options?.until === 'any' ? 'any' : 'all',
-				signal: ended,
-			}),
+		// While it waits, the run lends its helper slot to the executions it awaits (see the executor).
+		await: (ownerId, [ids, timeoutSeconds, options], run) =>
+			run.helpWhileAwaiting(
+				ids,
+				awaiter.awaitExecutions(ownerId, ids, {
+					timeoutSeconds: Math.min(300, Math.max(0, Number(timeoutSeconds) || 0)),
+					until: options?.until === 'any' ? 'any' : 'all',
+					signal: run.ended,
+				}),
+			),
 	};
 
 	/**
-	 * @param {{ ownerId: number, executionId: string, ended: AbortSignal }} run
+	 * @param {import('./executor.mjs').RunContext} run
 	 * @param {any} message
 	 * @param {(answer: any) => void} reply
 	 */
@@ -53,7 +57,7 @@ export function createFunctionRequestHandler({ records, invocations, awaiter, lo
 		Promise.resolve()
 			.then(() => {
 				if (!method) throw new Error(`Unknown ctx call: ${message.method}`);
-				return method(run.ownerId, Array.isArray(message.args) ? message.args : [], run.ended);
+				return method(run.ownerId, Array.isArray(message.args) ? message.args : [], run);
 			})
 			.then(
 				(result) => reply({ type: 'rpc-result', id: message.id, result }),

@@ -85,6 +85,10 @@ export function createExecutionStore(db, { visibilityLagMs, now = Date.now }) {
 				SELECT seq FROM executions WHERE status = 'pending' ORDER BY priority_rank, seq LIMIT 1
 			)
 			RETURNING id, owner_id, function, input, attempts, timeout_seconds`),
+		claimPending: db.prepare(`
+			UPDATE executions SET status = 'running', started_at = @now, attempts = attempts + 1
+			WHERE owner_id = @ownerId AND id = @id AND status = 'pending'
+			RETURNING id, owner_id, function, input, attempts, timeout_seconds`),
 		finish: db.prepare(`
 			UPDATE executions
 			SET status = @status, output = @output, error = @error, completed_at = @completedAt,
@@ -209,16 +213,20 @@ export function createExecutionStore(db, { visibilityLagMs, now = Date.now }) {
 		 * @returns {ClaimedExecution | null}
 		 */
 		claim() {
-			const row = /** @type {any} */ (statements.claim.get({ now: now() }));
-			if (!row) return null;
-			return {
-				id: row.id,
-				ownerId: row.owner_id,
-				function: row.function,
-				input: JSON.parse(row.input),
-				attempts: row.attempts,
-				timeoutSeconds: row.timeout_seconds,
-			};
+			const row = statements.claim.get({ now: now() });
+			return row ? toClaimed(row) : null;
+		},
+
+		/**
+		 * Moves one given execution of the caller to running, when it is still pending: the run that
+		 * awaits it starts it out of turn (see the executor's helper slots).
+		 * @param {number} ownerId
+		 * @param {string} id
+		 * @returns {ClaimedExecution | null}
+		 */
+		claimPending(ownerId, id) {
+			const row = statements.claimPending.get({ now: now(), ownerId, id });
+			return row ? toClaimed(row) : null;
 		},
 
 		/**
@@ -403,6 +411,18 @@ export function createExecutionStore(db, { visibilityLagMs, now = Date.now }) {
 }
 
 /** @typedef {ReturnType<typeof createExecutionStore>} ExecutionStore */
+
+/** @param {any} row @returns {ClaimedExecution} */
+function toClaimed(row) {
+	return {
+		id: row.id,
+		ownerId: row.owner_id,
+		function: row.function,
+		input: JSON.parse(row.input),
+		attempts: row.attempts,
+		timeoutSeconds: row.timeout_seconds,
+	};
+}
 
 /** @param {any} row @returns {Execution} */
 function toExecution(row) {

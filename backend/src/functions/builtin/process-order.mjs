@@ -2,8 +2,8 @@
 
 /**
  * The order pipeline as nested async calls, the way a Xano function stack would do it: start the
- * three steps at once, then await them all. The steps need free slots, so with --max-parallel 1
- * this waits until its await times out.
+ * three steps at once, then await them all. While it waits, its helper slot runs the steps that
+ * no free slot has taken yet, so it finishes even when every slot holds an order.
  */
 export default {
 	name: 'process_order',
