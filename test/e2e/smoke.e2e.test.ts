@@ -4,7 +4,9 @@ import {
 	callWebhook,
 	createCredential,
 	CredentialReference,
+	deactivateWorkflow,
 	ensureBuilt,
+	finishedExecutions,
 	httpJson,
 	importWorkflow,
 	itemsOf,
@@ -105,6 +107,12 @@ describe.each<N8nLine>(['2', '1'])('the harness on n8n line %s', (line) => {
 		expect(execution).toMatchObject({ status: 'success', mode: 'webhook' });
 		const [invocation] = itemsOf(execution, 'Invoke welcome email');
 		expect(invocation.execution_id).toMatch(uuid);
+
+		await deactivateWorkflow(started(n8n), workflow.id);
+		const afterDeactivation = await callWebhook(started(n8n), path, { body: {} });
+		// 404, or for a moment on 2.x a 500 from its webhook cache; never a run.
+		expect(afterDeactivation.status).toBeGreaterThanOrEqual(400);
+		expect(await finishedExecutions(started(n8n), workflow.id)).toHaveLength(1);
 	});
 
 	it('logs no attempt to reach a host other than loopback', () => {

@@ -104,6 +104,7 @@ function isStaticWebhook(node: WorkflowNode): boolean {
 	);
 }
 
+/** Takes effect before the call answers: the webhooks answer 404 right after (both lines). */
 export async function deactivateWorkflow(
 	n8n: PublicApi,
 	workflowId: string,
