@@ -95,6 +95,11 @@ export class XanoBatchImport implements INodeType {
 		const functionName = (
 			this.getNodeParameter('function', 0, '', { extractValue: true }) as string
 		).trim();
+		if (functionName === '') {
+			throw new NodeOperationError(node, 'Choose the function that imports one batch', {
+				itemIndex: 0,
+			});
+		}
 		const recordSource = this.getNodeParameter('recordSource', 0, 'item') as string;
 		const recordField = this.getNodeParameter('recordField', 0, '') as string;
 		const batchSize = this.getNodeParameter('batchSize', 0, 100) as number;
@@ -138,6 +143,7 @@ export class XanoBatchImport implements INodeType {
 
 		const plan = planBatches(sourceItems.subarray(0, recordCount), batchSize);
 		const importId = options.importId?.trim() || this.getExecutionId();
+		const runIndex = Number(this.getWorkflowDataProxy(0).$runIndex) || 0;
 		const buildInput = (slice: BatchSlice): IDataObject => ({
 			...additionalInput,
 			records: batchItemIndexes(plan, slice).map(recordOf) as IDataObject[],
@@ -158,6 +164,7 @@ export class XanoBatchImport implements INodeType {
 				batchIdempotencyKey({
 					importId,
 					nodeId: node.id,
+					runIndex,
 					batchSize,
 					batchCount: plan.batchCount,
 					batchNumber: slice.batchNumber,
@@ -178,7 +185,7 @@ export class XanoBatchImport implements INodeType {
 						`First failure, batch ${first?.batchNumber}: ${first?.error?.code ?? 'ERROR_FATAL'}: ` +
 						`${first?.error?.message ?? ''}${param ? ` (parameter: ${param})` : ''}. ` +
 						`${summary.batches_succeeded} batches (${summary.records_in_succeeded_batches} records) went through; ` +
-						'running the same execution again retries only the failed batches.',
+						'Running it again with the same Import ID retries only the failed batches.',
 				},
 			);
 		}

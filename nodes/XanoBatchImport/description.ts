@@ -95,7 +95,7 @@ export const batchImportProperties: INodeProperties[] = [
 				default: '',
 				placeholder: 'e.g. customers-2026-01-31',
 				description:
-					'Names this import in the idempotency keys of its batches. Empty uses the n8n execution, so re-running the same execution skips batches that already went through; set it to skip them across executions too.',
+					'Names this import in the idempotency keys of its batches, so running it again skips the batches that already went through (while Xano keeps their executions). Empty uses the n8n execution ID: the node never imports a batch twice within one execution, and a new execution is a new import.',
 			},
 			{
 				displayName: 'Max Batches in Flight',

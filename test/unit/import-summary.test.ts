@@ -106,7 +106,14 @@ describe('listFailedBatches', () => {
 });
 
 describe('batchIdempotencyKey', () => {
-	const parts = { importId: '42', nodeId: 'node-a', batchSize: 100, batchCount: 7, batchNumber: 3 };
+	const parts = {
+		importId: '42',
+		nodeId: 'node-a',
+		runIndex: 0,
+		batchSize: 100,
+		batchCount: 7,
+		batchNumber: 3,
+	};
 
 	it('is the same for the same execution, node, layout and batch', () => {
 		expect(batchIdempotencyKey(parts)).toBe(batchIdempotencyKey({ ...parts }));
@@ -116,6 +123,7 @@ describe('batchIdempotencyKey', () => {
 		const key = batchIdempotencyKey(parts);
 		expect(batchIdempotencyKey({ ...parts, importId: '43' })).not.toBe(key);
 		expect(batchIdempotencyKey({ ...parts, nodeId: 'node-b' })).not.toBe(key);
+		expect(batchIdempotencyKey({ ...parts, runIndex: 1 })).not.toBe(key);
 		expect(batchIdempotencyKey({ ...parts, batchSize: 50 })).not.toBe(key);
 		expect(batchIdempotencyKey({ ...parts, batchNumber: 4 })).not.toBe(key);
 	});
