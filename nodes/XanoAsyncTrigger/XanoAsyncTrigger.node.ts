@@ -65,7 +65,8 @@ export class XanoAsyncTrigger implements INodeType {
 					{ name: 'Timed Out', value: 'timed_out' },
 				],
 				default: ['completed', 'failed'],
-				description: 'Finished executions with these statuses start the workflow',
+				description:
+					'Finished executions with these statuses start the workflow. None chosen means every finished execution.',
 			},
 			{
 				displayName: 'Function Names',
