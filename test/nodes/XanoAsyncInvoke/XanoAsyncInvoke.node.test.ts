@@ -155,6 +155,39 @@ describe('Xano Async Invoke', () => {
 		expect(fixture.proxy.count('POST', '/async/await')).toBe(1);
 	});
 
+	test('stopping the workflow while it waits for completion stops within a second', async () => {
+		const running = fixture.runner.start({
+			nodeType: 'xanoAsyncInvoke',
+			parameters: {
+				function: { mode: 'name', value: 'slow_task' },
+				inputSource: 'json',
+				inputJson: '{"seconds": 60}',
+				waitForCompletion: true,
+				waitTimeout: 60,
+				options: { idempotencyKey: 'stopped-while-waiting' },
+			},
+			items: [{}],
+		});
+		await new Promise((resolve) => setTimeout(resolve, 700));
+		const cancelledAt = Date.now();
+		running.cancel();
+		const result = await running.done;
+		expect(Date.now() - cancelledAt).toBeLessThan(1000);
+		expect(result.run.status).toBe('canceled');
+		const started = fixture.proxy.requests.find((request) =>
+			request.path.endsWith('/async/invoke'),
+		);
+		expect(started?.status).toBe(202);
+
+		// The same key finds the execution, so that it does not hold the backend's shutdown.
+		const execution = await fixture.api<IDataObject>('POST', '/async/invoke', {
+			function: 'slow_task',
+			input: { seconds: 60 },
+			idempotency_key: 'stopped-while-waiting',
+		});
+		await fixture.api('POST', `/async/executions/${execution.execution_id as string}/cancel`);
+	});
+
 	test('an item whose JSON input does not parse fails the node, naming the item', async () => {
 		const result = await fixture.runner.run({
 			nodeType: 'xanoAsyncInvoke',
