@@ -23,11 +23,30 @@ export class HttpError extends Error {
 export async function httpCall(
 	method: HttpMethod,
 	url: string,
-	{
-		body,
-		headers = {},
-		timeoutMs = 30_000,
-	}: { body?: unknown; headers?: Record<string, string>; timeoutMs?: number } = {},
+	options: HttpOptions = {},
+): Promise<HttpAnswer> {
+	try {
+		return await send(method, url, options);
+	} catch (error) {
+		// A kept-alive connection the server closed at the moment it was reused fails with
+		// "other side closed"; seen on a busy machine. Reads are safe to send again, writes not.
+		if (!readOnly.has(method) || !isClosedSocket(error)) throw error;
+		return await send(method, url, options);
+	}
+}
+
+export interface HttpOptions {
+	body?: unknown;
+	headers?: Record<string, string>;
+	timeoutMs?: number;
+}
+
+const readOnly = new Set<HttpMethod>(['GET', 'HEAD', 'OPTIONS']);
+
+async function send(
+	method: HttpMethod,
+	url: string,
+	{ body, headers = {}, timeoutMs = 30_000 }: HttpOptions,
 ): Promise<HttpAnswer> {
 	const response = await fetch(url, {
 		method,
@@ -39,11 +58,16 @@ export async function httpCall(
 	return { status: response.status, headers: response.headers, body: parseBody(text) };
 }
 
+function isClosedSocket(error: unknown): boolean {
+	const cause = (error as { cause?: { code?: unknown } } | undefined)?.cause;
+	return cause?.code === 'UND_ERR_SOCKET';
+}
+
 /** Like httpCall, but a non-2xx answer is an HttpError. */
 export async function httpJson<T>(
 	method: HttpMethod,
 	url: string,
-	options: { body?: unknown; headers?: Record<string, string>; timeoutMs?: number } = {},
+	options: HttpOptions = {},
 ): Promise<T> {
 	const answer = await httpCall(method, url, options);
 	if (answer.status < 200 || answer.status > 299) {

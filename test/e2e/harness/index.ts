@@ -1,7 +1,7 @@
 // End-to-end harness: real n8n (both lines) with the built package, on 127.0.0.1 only.
 export { ensureBuilt, packageManifest } from './build';
 export { HttpError, httpCall, httpJson } from './http';
-export type { HttpAnswer, HttpMethod } from './http';
+export type { HttpAnswer, HttpMethod, HttpOptions } from './http';
 export { executeWorkflowCli, parseRawOutput, runN8nCli } from './n8n-cli';
 export type { CliResult, N8nFolder, WorkflowCliRun } from './n8n-cli';
 export { startN8n } from './n8n-server';
