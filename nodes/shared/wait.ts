@@ -49,8 +49,10 @@ export async function awaitExecutions(
 	const satisfied = () => (plan.until === 'any' ? uniqueIds.some(isDone) : uniqueIds.every(isDone));
 
 	let backoffMs = FIRST_BACKOFF_MS;
-	let firstRound = true;
-	while (firstRound || (!satisfied() && Date.now() < deadline)) {
+	// One read is always made, and one more right at the deadline after a final sleep, so that a
+	// completion in the last moments is not reported as still running.
+	let readAgain = true;
+	while (readAgain) {
 		throwIfCancelled(signal);
 		const waiting = uniqueIds.filter((id) => !isDone(id));
 		const chunks = chunksOf(waiting, MAX_BATCH_SIZE);
@@ -58,8 +60,9 @@ export async function awaitExecutions(
 		const mayHold = plan.until === 'all' || chunks.length === 1;
 		let heldEnough = true;
 		for (const chunk of chunks) {
+			// Rounded: the hold ends at most half a second after the deadline, never a second early.
 			const holdSeconds = mayHold
-				? Math.min(MAX_HOLD_SECONDS, Math.floor(Math.max(0, deadline - Date.now()) / 1000))
+				? Math.min(MAX_HOLD_SECONDS, Math.round(Math.max(0, deadline - Date.now()) / 1000))
 				: 0;
 			const body: AwaitRequest = { execution_ids: chunk, timeout: holdSeconds };
 			if (plan.until === 'any') body.until = 'any';
@@ -71,8 +74,9 @@ export async function awaitExecutions(
 				itemIndex: plan.itemIndex,
 				timeoutMs: holdSeconds * 1000 + TRANSPORT_MARGIN_MS,
 			});
+			const executions = Array.isArray(answer) ? answer : [];
 			chunk.forEach((id, position) => {
-				const execution = answer[position];
+				const execution = executions[position];
 				if (execution) latest.set(id, execution);
 			});
 			const chunkSatisfied = plan.until === 'any' ? chunk.some(isDone) : chunk.every(isDone);
@@ -81,10 +85,10 @@ export async function awaitExecutions(
 			}
 			if (plan.until === 'any' && chunkSatisfied) break;
 		}
-		firstRound = false;
-		if (satisfied() || Date.now() >= deadline) break;
-		if (!heldEnough || !mayHold || deadline - Date.now() < 1000) {
-			await sleepUnlessCancelled(Math.min(backoffMs, Math.max(0, deadline - Date.now())), signal);
+		const remainingMs = deadline - Date.now();
+		readAgain = !satisfied() && remainingMs > 0;
+		if (readAgain && !(mayHold && heldEnough && remainingMs >= 500)) {
+			await sleepUnlessCancelled(Math.min(backoffMs, remainingMs), signal);
 			backoffMs = Math.min(backoffMs * 2, MAX_BACKOFF_MS);
 		}
 	}

@@ -230,6 +230,25 @@ describe('Xano Async Await', () => {
 		}
 	});
 
+	test('polling reads once more at the deadline, so a late completion is not reported as running', async () => {
+		fixture.proxy.setBodyRewrite(({ path, body }) =>
+			path.endsWith('/async/await') ? { ...(body as IDataObject), timeout: 0 } : body,
+		);
+		try {
+			// Polls at about 0, 0.2, 0.6 and 1.4 s see it running; it ends at about 1.6 s.
+			const [task] = await invoke([slow(1.6)]);
+			const result = await fixture.runner.run({
+				nodeType: 'xanoAsyncAwait',
+				parameters: awaitParameters({ timeout: 2 }),
+				items: [{ execution_id: task.execution_id }],
+			});
+			expect(result.outputs[0].map((item) => item.json.status)).toEqual(['completed']);
+			expect(result.durationMs).toBeLessThan(2600);
+		} finally {
+			fixture.proxy.setBodyRewrite(undefined);
+		}
+	});
+
 	test('"Each Item Separately" awaits one item after the other', async () => {
 		const started = await invoke(welcome(3));
 		const result = await fixture.runner.run({
