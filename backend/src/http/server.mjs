@@ -1,5 +1,6 @@
 // @ts-check
 import { randomUUID } from 'node:crypto';
+import { STATUS_CODES } from 'node:http';
 import Fastify, { LogController } from 'fastify';
 import { ApiError, ErrorCode, bodyTooLarge, inputError } from '../errors.mjs';
 import { authenticate } from './auth.mjs';
@@ -55,6 +56,7 @@ export function buildHttpServer({ services, log, startedAt }) {
 			: { disableRequestLogging: true, requestIdLogLabel: 'request_id' }),
 		bodyLimit: options.bodyLimitBytes,
 		genReqId: () => randomUUID(),
+		clientErrorHandler: answerClientError,
 		return503OnClosing: true,
 		// Every branch of the group serves the same endpoints, as a Xano branch would.
 		rewriteUrl: (request) => (request.url ?? '/').replace(branchPrefix, `/api:${group}`),
@@ -180,6 +182,31 @@ function nestedDeeperThan(value, limit) {
 		if (nestedDeeperThan(child, limit - 1)) return true;
 	}
 	return false;
+}
+
+/**
+ * Requests Node's HTTP parser refuses before any route (headers over the size limit, a broken
+ * request line or Content-Length, a request that takes too long to arrive) get Xano's error shape
+ * too, written straight to the socket as there is no request to reply to.
+ * @param {Error & { code?: string }} error
+ * @param {import('node:net').Socket} socket
+ */
+function answerClientError(error, socket) {
+	if (error.code === 'ECONNRESET' || socket.destroyed) return;
+	const [status, param, message] =
+		error.code === 'HPE_HEADER_OVERFLOW'
+			? [431, 'headers', 'Request headers are larger than the server accepts.']
+			: error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+				? [408, 'request', 'The request did not arrive in time.']
+				: [400, 'request', 'Malformed HTTP request.'];
+	const body = JSON.stringify({ code: ErrorCode.InputError, message, payload: { param } });
+	if (socket.writable) {
+		socket.write(
+			`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
+				`Content-Type: application/json\r\nConnection: close\r\n\r\n${body}`,
+		);
+	}
+	socket.destroy(error);
 }
 
 /** @param {string} url */
