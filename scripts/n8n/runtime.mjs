@@ -9,6 +9,8 @@ import { node24, node24Paths, nodeMajorOf, ownHeadersDir, readJson } from './lin
  */
 export function runtimeFor(line) {
 	const ownMajor = nodeMajorOf(process.versions.node);
+	// TODO(a runner whose Node ships no include/node): fetch the headers as the registry's
+	// node-<platform>-<arch>@<own version>; today node-gyp would download them from nodejs.org.
 	if (line.nodeMajor === undefined || ownMajor >= line.nodeMajor) {
 		return {
 			node: process.execPath,

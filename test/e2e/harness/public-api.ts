@@ -104,7 +104,10 @@ function isStaticWebhook(node: WorkflowNode): boolean {
 	);
 }
 
-/** Takes effect before the call answers: the webhooks answer 404 right after (both lines). */
+/**
+ * The workflow is inactive when the call answers, but on 2.x its webhook may still answer for a
+ * moment afterwards (from n8n's webhook cache): seen once as a 500, once as a full run.
+ */
 export async function deactivateWorkflow(
 	n8n: PublicApi,
 	workflowId: string,

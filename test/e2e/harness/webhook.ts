@@ -26,8 +26,8 @@ export async function callWebhook(
  * Waits until n8n serves the webhook. 2.x registers webhooks in the background after the
  * activate call has answered (about a second later), so a call right away gets a 404. A CORS
  * preflight asks for the webhook without running the workflow: 204 once it is registered.
- * (It is no use the other way round: after deactivation 2.x answers it with 500 or, from its
- * webhook cache, 204, while the webhook itself already answers 404.)
+ * (It is no use the other way round: after deactivation 2.x answered it with 500 in one run and,
+ * from its webhook cache, 204 for 30 s in another.)
  */
 export async function waitForWebhook(
 	n8n: { url: string },
