@@ -29,6 +29,8 @@ import {
 import { BackendClient, BackendExecution, sleep } from './support/backend-client';
 import {
 	exampleCredentialName,
+	ExampleName,
+	exampleFiles,
 	loadExample,
 	setAssignment,
 	withWebhookEntry,
@@ -84,6 +86,37 @@ describe.each<N8nLine>(['2', '1'])('the example workflows on n8n line %s', (line
 		await activateWorkflow(server(), stored.id);
 		return stored;
 	}
+
+	it('has every node type and version the examples use', async () => {
+		const nodeTypes = await httpJson<Array<{ name: string; version: number | number[] }>>(
+			'GET',
+			`${server().url}/types/nodes.json`,
+			{ headers: { cookie: server().sessionCookie } },
+		);
+		const versions = new Map<string, Set<number>>();
+		for (const type of nodeTypes) {
+			const known = versions.get(type.name) ?? new Set<number>();
+			for (const version of [type.version].flat()) known.add(version);
+			versions.set(type.name, known);
+		}
+
+		for (const name of Object.keys(exampleFiles) as ExampleName[]) {
+			const example = loadExample(name);
+			expect(example.id.length).toBeLessThanOrEqual(21);
+			for (const node of example.nodes) {
+				expect({
+					node: `${name}: ${node.name}`,
+					known: versions.get(node.type)?.has(node.typeVersion),
+				}).toEqual({
+					node: `${name}: ${node.name}`,
+					known: true,
+				});
+				if (node.type.startsWith('n8n-nodes-xano-async.')) {
+					expect(node.credentials?.xanoAsyncApi?.name).toBe(exampleCredentialName);
+				}
+			}
+		}
+	});
 
 	it('registration answers 201 at once and the welcome email is sent in the background', async () => {
 		await importedAndActive(loadExample('registration'));
