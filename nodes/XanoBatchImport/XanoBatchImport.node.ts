@@ -192,14 +192,16 @@ export class XanoBatchImport implements INodeType {
 
 		const batchItems = (outcome: BatchOutcome) =>
 			pairedItemsOf(batchItemIndexes(plan, batchSlice(plan, outcome.batchNumber)));
-		const failureItem = (outcome: BatchOutcome): INodeExecutionData => ({
-			// Only `error` and `details`, so n8n's error output recognises the item as failed.
-			json: {
-				error: `Batch ${outcome.batchNumber} failed: ${outcome.error?.message ?? 'unknown error'}`,
-				details: batchJson(outcome, plan.batchCount),
-			},
-			pairedItem: batchItems(outcome),
-		});
+		const failureItem = (outcome: BatchOutcome): INodeExecutionData => {
+			const message = `Batch ${outcome.batchNumber} failed: ${outcome.error?.message ?? 'unknown error'}`;
+			return {
+				// Only `error` and `details` in the JSON, and the error on the item, so the error
+				// output of both n8n lines recognises the item as failed (1.x needs the latter).
+				json: { error: message, details: batchJson(outcome, plan.batchCount) },
+				error: new NodeOperationError(node, message, { itemIndex: outcome.firstItem }),
+				pairedItem: batchItems(outcome),
+			};
+		};
 
 		if (outputMode === 'batches') {
 			for (const outcome of outcomes) {

@@ -73,10 +73,37 @@ export function httpFailureOf(thrown: unknown): HttpFailure {
 		}
 		current = asErrorLike(current.cause);
 	}
+	const wrapped = nodeApiErrorFallbackOf(thrown, message);
+	if (wrapped) return wrapped;
 	return {
 		status: null,
 		body: null,
 		contentType: '',
+		retryAfterSeconds: null,
+		message,
+		userFacing: false,
+	};
+}
+
+/**
+ * n8n 1.x keeps no `cause` on the NodeApiError it throws for a failed request (its error class
+ * drops an Error cause), so the HTTP client's response is gone. What survives is the status as
+ * `httpCode` and a JSON object body as `context.data`; the headers (and so `Retry-After`) and a
+ * non-JSON body are lost on that line.
+ */
+function nodeApiErrorFallbackOf(thrown: unknown, message: string): HttpFailure | null {
+	if (typeof thrown !== 'object' || thrown === null) return null;
+	const { httpCode, context } = thrown as { httpCode?: unknown; context?: unknown };
+	const status = typeof httpCode === 'string' ? Number(httpCode) : NaN;
+	if (!Number.isInteger(status) || status < 100 || status > 599) return null;
+	const data =
+		typeof context === 'object' && context !== null
+			? (context as { data?: unknown }).data
+			: undefined;
+	return {
+		status,
+		body: data ?? message,
+		contentType: data === undefined ? '' : 'application/json',
 		retryAfterSeconds: null,
 		message,
 		userFacing: false,

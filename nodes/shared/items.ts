@@ -24,7 +24,9 @@ export function errorItem(
 		if (error.param) details.param = error.param;
 		if (error.retryAfterSeconds !== null) details.retryAfterSeconds = error.retryAfterSeconds;
 	}
-	return { json: { error: error.message, details }, pairedItem: { item: itemIndex } };
+	// `error` on the item itself too: n8n 1.x sends an item to the error output only when its
+	// JSON is exactly `{ error }` or `{ error, message }`, or when the item carries the error.
+	return { json: { error: error.message, details }, error, pairedItem: { item: itemIndex } };
 }
 
 /** Splits a list into runs of at most `size` entries. */

@@ -91,3 +91,41 @@ describe('mapping HTTP failures', () => {
 		expect(error.param).toBe('input.email');
 	});
 });
+
+describe('n8n 1.x, whose NodeApiError keeps no cause', () => {
+	/** n8n-workflow 1.x declares `cause` as a class field, so an Error cause ends up undefined. */
+	function thrownByN8n1(status: number, data: unknown) {
+		const error = thrownByN8n(status, data);
+		Object.defineProperty(error, 'cause', { value: undefined });
+		return error;
+	}
+
+	test('reads the status and the contract body from httpCode and context.data', () => {
+		const error = toXanoApiError(
+			node,
+			thrownByN8n1(404, {
+				code: 'ERROR_CODE_NOT_FOUND',
+				message: 'Unknown function: nope',
+				payload: { param: 'function' },
+			}),
+			2,
+		);
+		expect(error).toMatchObject({
+			status: 404,
+			xanoCode: 'ERROR_CODE_NOT_FOUND',
+			param: 'function',
+		});
+		expect(error.message).toBe(
+			'Xano answered HTTP 404 ERROR_CODE_NOT_FOUND for item 2: Unknown function: nope (parameter: function)',
+		);
+	});
+
+	test('a refused connection stays a connection failure', () => {
+		const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:9'), {
+			code: 'ECONNREFUSED',
+		});
+		const error = new NodeApiError(node, refused as never);
+		Object.defineProperty(error, 'cause', { value: undefined });
+		expect(httpFailureOf(error).status).toBeNull();
+	});
+});
