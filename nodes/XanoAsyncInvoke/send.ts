@@ -1,5 +1,6 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
+import { bulkExecutions, oneExecution } from '../shared/answers';
 import { toXanoApiError, XanoApiError } from '../shared/errors';
 import { chunksOf } from '../shared/items';
 import { throwIfCancelled } from '../shared/sleep';
@@ -26,6 +27,7 @@ async function post(this: IExecuteFunctions, batch: PendingInvocation[]): Promis
 			body: batch[0].invocation,
 			itemIndex: batch[0].itemIndex,
 			rateLimitRetries: RATE_LIMIT_RETRIES,
+			check: oneExecution,
 		});
 		return [execution];
 	}
@@ -34,6 +36,7 @@ async function post(this: IExecuteFunctions, batch: PendingInvocation[]): Promis
 		endpoint: 'invoke',
 		body: { invocations: batch.map((pending) => pending.invocation) },
 		rateLimitRetries: RATE_LIMIT_RETRIES,
+		check: bulkExecutions(batch.length),
 	});
 	return answer.executions;
 }

@@ -1,5 +1,6 @@
 import type { IDataObject, IPollFunctions } from 'n8n-workflow';
 
+import { executionPage } from '../shared/answers';
 import { xanoApiRequest } from '../shared/transport';
 import type { Execution, Page } from '../shared/types';
 import type { PollStart } from './completion-cursor';
@@ -39,6 +40,7 @@ async function readPage(
 		method: 'GET',
 		endpoint: 'executions',
 		qs,
+		check: executionPage,
 	});
 }
 

@@ -1,6 +1,7 @@
 import { NodeOperationError } from 'n8n-workflow';
 import type { IExecuteFunctions } from 'n8n-workflow';
 
+import { oneExecution } from '../shared/answers';
 import { XanoApiError } from '../shared/errors';
 import { sleepUnlessCancelled, WaitCancelledError } from '../shared/sleep';
 import { xanoApiRequest } from '../shared/transport';
@@ -40,6 +41,7 @@ export function backendFor(
 				body,
 				itemIndex: batchItemRange(plan, slice).first,
 				rateLimitRetries: RATE_LIMIT_RETRIES,
+				check: oneExecution,
 			});
 		},
 		async awaitTerminal(slice, execution, deadline) {

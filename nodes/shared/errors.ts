@@ -12,6 +12,8 @@ interface HttpFailure {
 	/** A message already written for users (a failed login), or the low-level error's text. */
 	message: string;
 	userFacing: boolean;
+	/** Set when a 2xx answer does not fit the contract: what the contract expected there. */
+	expected?: string;
 }
 
 interface ErrorLike {
@@ -157,7 +159,11 @@ export class XanoApiError extends NodeApiError {
 		const forItem = itemIndex === undefined ? '' : ` for item ${itemIndex}`;
 		let message: string;
 		let description: string | undefined;
-		if (failure.status === null) {
+		if (failure.expected !== undefined) {
+			message = `Xano's answer${forItem} is not what the contract says: expected ${failure.expected}, got ${describeForeignBody(failure.body) || 'an empty body'}`;
+			description =
+				'Check the endpoint paths and the base URL of the credential: each must lead to an endpoint that implements the Xano async contract.';
+		} else if (failure.status === null) {
 			message = failure.userFacing
 				? failure.message
 				: `Could not reach the Xano backend${forItem}: ${failure.message}`;
@@ -215,6 +221,25 @@ export class XanoApiError extends NodeApiError {
 		}
 		return new XanoApiError(this.node, failure, itemIndex);
 	}
+}
+
+/** A 2xx answer that does not fit the contract; `expected` says what should have come. */
+export function unexpectedAnswerError(
+	node: INode,
+	answer: unknown,
+	expected: string,
+	itemIndex?: number,
+): XanoApiError {
+	const failure: HttpFailure = {
+		status: null,
+		body: answer === undefined ? '' : JSON.stringify(answer),
+		contentType: 'application/json',
+		retryAfterSeconds: null,
+		message: `unexpected answer, expected ${expected}`,
+		userFacing: false,
+		expected,
+	};
+	return new XanoApiError(node, failure, itemIndex);
 }
 
 export function toXanoApiError(node: INode, thrown: unknown, itemIndex?: number): XanoApiError {

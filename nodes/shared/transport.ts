@@ -8,7 +8,8 @@ import type {
 } from 'n8n-workflow';
 
 import { backendAddressOf, endpointUrl } from './addressing';
-import { toXanoApiError, XanoApiError } from './errors';
+import type { AnswerCheck } from './answers';
+import { toXanoApiError, unexpectedAnswerError, XanoApiError } from './errors';
 import { sleepUnlessCancelled } from './sleep';
 import type { ContractEndpoint, CredentialTypeName } from './types';
 
@@ -30,6 +31,8 @@ export interface XanoRequest {
 	rateLimitRetries?: number;
 	/** Answer `null` instead of failing when the backend answers 404 (an optional endpoint). */
 	nullWhenNotFound?: boolean;
+	/** What a 2xx answer must look like; one that does not fit fails the call clearly. */
+	check?: AnswerCheck;
 }
 
 const DEFAULT_TIMEOUT_MS = 60_000;
@@ -74,12 +77,9 @@ export async function xanoApiRequest<T>(this: XanoContext, request: XanoRequest)
 	};
 	let retriesLeft = request.rateLimitRetries ?? 0;
 	for (;;) {
+		let answer: unknown;
 		try {
-			return (await this.helpers.httpRequestWithAuthentication.call(
-				this,
-				credentialType,
-				options,
-			)) as T;
+			answer = await this.helpers.httpRequestWithAuthentication.call(this, credentialType, options);
 		} catch (thrown) {
 			const error = toXanoApiError(this.getNode(), thrown, request.itemIndex);
 			if (error.status === 404 && request.nullWhenNotFound) return null as T;
@@ -87,7 +87,13 @@ export async function xanoApiRequest<T>(this: XanoContext, request: XanoRequest)
 			retriesLeft--;
 			const waitMs = Math.min((error.retryAfterSeconds ?? 1) * 1000, MAX_RATE_LIMIT_WAIT_MS);
 			await sleepUnlessCancelled(waitMs, cancelSignalOf(this));
+			continue;
 		}
+		const expected = request.check?.(answer);
+		if (expected !== undefined) {
+			throw unexpectedAnswerError(this.getNode(), answer, expected, request.itemIndex);
+		}
+		return answer as T;
 	}
 }
 

@@ -1,5 +1,6 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
+import { executionList } from './answers';
 import { chunksOf } from './items';
 import { sleepUnlessCancelled, throwIfCancelled } from './sleep';
 import { xanoApiRequest } from './transport';
@@ -73,12 +74,9 @@ export async function awaitExecutions(
 				body,
 				itemIndex: plan.itemIndex,
 				timeoutMs: holdSeconds * 1000 + TRANSPORT_MARGIN_MS,
+				check: executionList(chunk.length),
 			});
-			const executions = Array.isArray(answer) ? answer : [];
-			chunk.forEach((id, position) => {
-				const execution = executions[position];
-				if (execution) latest.set(id, execution);
-			});
+			chunk.forEach((id, position) => latest.set(id, answer[position]));
 			const chunkSatisfied = plan.until === 'any' ? chunk.some(isDone) : chunk.every(isDone);
 			if (!chunkSatisfied && Date.now() - startedAt + EARLY_ANSWER_MARGIN_MS < holdSeconds * 1000) {
 				heldEnough = false;
