@@ -81,7 +81,7 @@ export async function awaitExecutions(
 			if (!chunkSatisfied && Date.now() - startedAt + EARLY_ANSWER_MARGIN_MS < holdSeconds * 1000) {
 				heldEnough = false;
 			}
-			if (plan.until === 'any' && chunkSatisfied) break;
+			// No break for `any`: every chunk is read, or its ids would have no state to report.
 		}
 		const remainingMs = deadline - Date.now();
 		readAgain = !satisfied() && remainingMs > 0;
@@ -93,7 +93,7 @@ export async function awaitExecutions(
 	return plan.executionIds.map((id) => latest.get(id) ?? notFoundExecution(id));
 }
 
-/** The backend answered nothing for this id (a malformed answer); report it like an unknown id. */
+/** Unreachable: every id is read at least once, and the transport checks each answer's shape. */
 function notFoundExecution(id: string): Execution {
 	return {
 		execution_id: id,
