@@ -226,7 +226,7 @@ async function failedRunError(n8n, workflowId) {
 			180_000,
 		);
 		const error = runErrorOf(page.data[0]);
-		return error && [error.message, error.description].filter(Boolean).join(' ');
+		return error && [error.message, error.description].filter(Boolean).join('. ');
 	} catch {
 		return undefined;
 	}
