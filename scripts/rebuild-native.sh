@@ -18,6 +18,7 @@ if [ -f "$node_prefix/include/node/node.h" ]; then
 fi
 
 echo "Building better-sqlite3 from source for Node $(node -v) ..."
-npm rebuild better-sqlite3 --ignore-scripts=false --build-from-source --foreground-scripts=false
+# prebuild-install, which better-sqlite3 runs first, skips its download when asked to build.
+npm_config_build_from_source=true npm rebuild better-sqlite3 --ignore-scripts=false
 node -e "new (require('better-sqlite3'))(':memory:').close()"
 echo "better-sqlite3 is built."
