@@ -13,7 +13,7 @@ import {
 	credentialsForNodes,
 	functionProperty,
 } from '../shared/descriptions';
-import { errorItem } from '../shared/items';
+import { errorItem, failedItem } from '../shared/items';
 import { searchFunctions } from '../shared/methods/searchFunctions';
 import type { ContractError, InvocationPriority } from '../shared/types';
 import { backendFor } from './batch-backend';
@@ -194,13 +194,12 @@ export class XanoBatchImport implements INodeType {
 			pairedItemsOf(batchItemIndexes(plan, batchSlice(plan, outcome.batchNumber)));
 		const failureItem = (outcome: BatchOutcome): INodeExecutionData => {
 			const message = `Batch ${outcome.batchNumber} failed: ${outcome.error?.message ?? 'unknown error'}`;
-			return {
-				// Only `error` and `details` in the JSON, and the error on the item, so the error
-				// output of both n8n lines recognises the item as failed (1.x needs the latter).
-				json: { error: message, details: batchJson(outcome, plan.batchCount) },
-				error: new NodeOperationError(node, message, { itemIndex: outcome.firstItem }),
-				pairedItem: batchItems(outcome),
-			};
+			// Only `error` and `details` in the JSON, so the error output recognises the item as failed.
+			return failedItem(
+				{ error: message, details: batchJson(outcome, plan.batchCount) },
+				new NodeOperationError(node, message, { itemIndex: outcome.firstItem }),
+				batchItems(outcome),
+			);
 		};
 
 		if (outputMode === 'batches') {

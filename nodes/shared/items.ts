@@ -1,3 +1,4 @@
+import * as workflow from 'n8n-workflow';
 import type {
 	IDataObject,
 	INodeExecutionData,
@@ -6,6 +7,25 @@ import type {
 } from 'n8n-workflow';
 
 import { XanoApiError } from './errors';
+
+/**
+ * Whether the host's engine needs the error on the item itself to route it. n8n 1.x sends an item
+ * to the error output only when its JSON is exactly `{ error }` or `{ error, message }`, or when
+ * the item carries the error. n8n 2.x routes `{ error, details }` by its JSON, and replaces the
+ * JSON of an item that carries an error by `{ error }`: the details and the input item n8n merges
+ * into an error-output item would be lost. n8n-workflow 1.x is the line that still exports
+ * `sleepWithAbort` (see sleep.ts).
+ */
+const ENGINE_ROUTES_BY_ITEM_ERROR = 'sleepWithAbort' in workflow;
+
+/** A failed item as the host's engine routes it: the error on the item only where it must be. */
+export function failedItem(
+	json: IDataObject,
+	error: NodeApiError | NodeOperationError,
+	pairedItem: INodeExecutionData['pairedItem'],
+): INodeExecutionData {
+	return ENGINE_ROUTES_BY_ITEM_ERROR ? { json, error, pairedItem } : { json, pairedItem };
+}
 
 /**
  * The item a failed input item becomes under Continue On Fail. Its JSON holds only `error` and
@@ -24,9 +44,7 @@ export function errorItem(
 		if (error.param) details.param = error.param;
 		if (error.retryAfterSeconds !== null) details.retryAfterSeconds = error.retryAfterSeconds;
 	}
-	// `error` on the item itself too: n8n 1.x sends an item to the error output only when its
-	// JSON is exactly `{ error }` or `{ error, message }`, or when the item carries the error.
-	return { json: { error: error.message, details }, error, pairedItem: { item: itemIndex } };
+	return failedItem({ error: error.message, details }, error, { item: itemIndex });
 }
 
 /** Splits a list into runs of at most `size` entries. */
