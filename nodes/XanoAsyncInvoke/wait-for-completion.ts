@@ -32,9 +32,34 @@ export async function waitForOutcomes(
 		started.forEach(([itemIndex], position) => finished.set(itemIndex, executions[position]));
 	} catch (error) {
 		throwIfCancelled(this.getExecutionCancelSignal());
+		// The executions did start: name them, so they can be awaited or cancelled later.
 		const failure = toXanoApiError(this.getNode(), error);
-		if (stopOnError) throw failure.forItem(started[0][0]);
-		for (const [itemIndex] of started) finished.set(itemIndex, failure.forItem(itemIndex));
+		if (stopOnError) {
+			const ids = started.map(([, execution]) => execution.execution_id);
+			const named =
+				ids.length > 10
+					? `${ids.slice(0, 10).join(', ')} and ${ids.length - 10} more`
+					: ids.join(', ');
+			const note = `${ids.length} execution${ids.length === 1 ? ' was' : 's were'} started before the wait failed: ${named}.`;
+			throw startedFailure(failure, started[0][0], note);
+		}
+		for (const [itemIndex, execution] of started) {
+			const note = `Execution ${execution.execution_id} was started before the wait failed.`;
+			finished.set(itemIndex, startedFailure(failure, itemIndex, note, execution.execution_id));
+		}
 	}
 	return finished;
+}
+
+/** The failed wait, for one item, saying which executions were started all the same. */
+function startedFailure(
+	failure: XanoApiError,
+	itemIndex: number,
+	note: string,
+	executionId?: string,
+): XanoApiError {
+	const itemFailure = failure.forItem(itemIndex);
+	itemFailure.description = `${note} ${itemFailure.description ?? ''}`.trim();
+	if (executionId !== undefined) itemFailure.executionId = executionId;
+	return itemFailure;
 }

@@ -151,6 +151,9 @@ export class XanoApiError extends NodeApiError {
 
 	readonly itemIndex: number | undefined;
 
+	/** An execution this failure leaves behind, started but of unknown state, when there is one. */
+	executionId: string | null = null;
+
 	private readonly httpFailure: HttpFailure;
 
 	constructor(node: INode, failure: HttpFailure, itemIndex: number | undefined) {

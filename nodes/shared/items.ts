@@ -43,6 +43,7 @@ export function errorItem(
 		details.code = error.xanoCode;
 		if (error.param) details.param = error.param;
 		if (error.retryAfterSeconds !== null) details.retryAfterSeconds = error.retryAfterSeconds;
+		if (error.executionId !== null) details.execution_id = error.executionId;
 	}
 	return failedItem({ error: error.message, details }, error, { item: itemIndex });
 }
