@@ -37,6 +37,8 @@ export interface XanoRequest {
 
 const DEFAULT_TIMEOUT_MS = 60_000;
 const MAX_RATE_LIMIT_WAIT_MS = 30_000;
+/** A `Retry-After` of 0 (or a date already past) still waits this long: a retry must not hammer. */
+const MIN_RATE_LIMIT_WAIT_MS = 1_000;
 
 /** The credential type chosen by the node's `authentication` parameter. */
 export function credentialTypeOf(context: XanoContext): CredentialTypeName {
@@ -85,7 +87,8 @@ export async function xanoApiRequest<T>(this: XanoContext, request: XanoRequest)
 			if (error.status === 404 && request.nullWhenNotFound) return null as T;
 			if (!isRetryableRateLimit(error) || retriesLeft <= 0) throw error;
 			retriesLeft--;
-			const waitMs = Math.min((error.retryAfterSeconds ?? 1) * 1000, MAX_RATE_LIMIT_WAIT_MS);
+			const askedMs = (error.retryAfterSeconds ?? 1) * 1000;
+			const waitMs = Math.min(Math.max(askedMs, MIN_RATE_LIMIT_WAIT_MS), MAX_RATE_LIMIT_WAIT_MS);
 			await sleepUnlessCancelled(waitMs, cancelSignalOf(this));
 			continue;
 		}

@@ -92,4 +92,29 @@ describe('Xano Async Invoke when the queue is full', () => {
 			await drain(busy);
 		}
 	});
+
+	test('a Retry-After of 0 (or a date already past) still waits a second between tries, never hammers', async () => {
+		// A gateway's rate limit the reference backend cannot produce: it never asks for less than 1 s.
+		fixture.proxy.setFault((request) =>
+			request.path.endsWith('/async/invoke')
+				? {
+						status: 429,
+						contentType: 'application/json',
+						body: JSON.stringify({ code: 'ERROR_CODE_TOO_MANY_REQUESTS', message: 'Slow down' }),
+						headers: { 'retry-after': '0' },
+					}
+				: undefined,
+		);
+		try {
+			const result = await invokeOne('continueRegularOutput');
+			const tries = fixture.proxy.requests;
+			expect(tries.map((request) => request.status)).toEqual([429, 429, 429, 429]);
+			for (let index = 1; index < tries.length; index++) {
+				expect(tries[index].startedAt - tries[index - 1].endedAt).toBeGreaterThanOrEqual(900);
+			}
+			expect(result.outputs[0][0].json.error).toMatch(/HTTP 429 ERROR_CODE_TOO_MANY_REQUESTS/);
+		} finally {
+			fixture.proxy.setFault(undefined);
+		}
+	});
 });
