@@ -40,6 +40,32 @@ interface ImportOptions {
 	toleratedFailurePercent?: number;
 }
 
+/**
+ * What is wrong with the options, if anything. An expression skips the editor's limits, and a
+ * negative retry count would leave every batch unsent and reported failed.
+ */
+function invalidOptionOf(options: ImportOptions): string | undefined {
+	const { concurrency, maxRetries, batchTimeout, toleratedFailurePercent } = options;
+	const given = (value: number | undefined) => `, got ${String(value)}`;
+	if (concurrency !== undefined && !(Number.isInteger(concurrency) && concurrency >= 1)) {
+		return `Max Batches in Flight must be a whole number of at least 1${given(concurrency)}`;
+	}
+	if (maxRetries !== undefined && !(Number.isInteger(maxRetries) && maxRetries >= 0)) {
+		return `Retries per Batch must be a whole number of 0 or more${given(maxRetries)}`;
+	}
+	if (batchTimeout !== undefined && !(Number.isFinite(batchTimeout) && batchTimeout > 0)) {
+		return `Batch Timeout must be a number of seconds above 0${given(batchTimeout)}`;
+	}
+	const tolerated = toleratedFailurePercent;
+	if (
+		tolerated !== undefined &&
+		!(Number.isFinite(tolerated) && tolerated >= 0 && tolerated <= 100)
+	) {
+		return `Tolerated Failed Batches must be a percentage from 0 to 100${given(tolerated)}`;
+	}
+	return undefined;
+}
+
 function pairedItemsOf(indexes: Iterable<number>): IPairedItemData[] {
 	return Array.from(indexes, (item) => ({ item }));
 }
@@ -116,6 +142,10 @@ export class XanoBatchImport implements INodeType {
 			throw new NodeOperationError(node, `Batch Size must be a whole number of at least 1`, {
 				itemIndex: 0,
 			});
+		}
+		const invalidOption = invalidOptionOf(options);
+		if (invalidOption !== undefined) {
+			throw new NodeOperationError(node, invalidOption, { itemIndex: 0 });
 		}
 
 		const recordOf = (index: number): unknown =>
