@@ -56,8 +56,10 @@ export async function readCompletions(
 	maxExecutions: number,
 	budgetMs: number,
 ): Promise<CompletionRead> {
-	const perPage = Math.max(1, Math.min(100, maxExecutions));
-	const maxPages = Math.ceil(maxExecutions / perPage);
+	// At least one: a poll that may read nothing would never move on.
+	const bound = Math.max(1, Math.floor(maxExecutions));
+	const perPage = Math.min(100, bound);
+	const maxPages = Math.ceil(bound / perPage);
 	const startedAt = Date.now();
 	const executions: Execution[] = [];
 	let page = Math.floor(start.skip / perPage) + 1;
@@ -69,6 +71,11 @@ export async function readCompletions(
 		const items = Array.isArray(answer.items) ? answer.items : [];
 		executions.push(...(drop > 0 ? items.slice(drop) : items));
 		drop = 0;
+		// The bound need not be a multiple of the page size: cut the last page to it. What is cut
+		// is read again by the next poll, which resumes after the last execution kept here.
+		if (executions.length > bound) {
+			return { executions: executions.slice(0, bound), truncated: true };
+		}
 		if (answer.nextPage === null || answer.nextPage === undefined || items.length === 0) {
 			return { executions, truncated: false };
 		}
