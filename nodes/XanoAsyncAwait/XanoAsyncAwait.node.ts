@@ -41,8 +41,6 @@ export class XanoAsyncAwait implements INodeType {
 		const stopOnError = !this.continueOnFail();
 		const split = this.getNodeParameter('outputMode', 0, 'split') === 'split';
 		const scope = this.getNodeParameter('waitScope', 0, 'together') as string;
-		const timeoutSeconds = this.getNodeParameter('timeout', 0, 30) as number;
-		const until = this.getNodeParameter('until', 0, 'all') as AwaitUntil;
 		const results = new Map<number, ItemResult>();
 		const idsByItem = new Map<number, string[]>();
 
@@ -60,9 +58,13 @@ export class XanoAsyncAwait implements INodeType {
 		}
 
 		// One await for everything ("together"), or one per item ("each"), each with the deadline.
+		// Timeout and Complete When are the first item's for "together", each item's own for "each".
 		const groups = scope === 'each' ? [...idsByItem].map((entry) => [entry]) : [[...idsByItem]];
 		for (const group of groups) {
 			if (group.length === 0) continue;
+			const settingsItem = scope === 'each' ? group[0][0] : 0;
+			const timeoutSeconds = this.getNodeParameter('timeout', settingsItem, 30) as number;
+			const until = this.getNodeParameter('until', settingsItem, 'all') as AwaitUntil;
 			try {
 				const executions = await awaitExecutions.call(this, {
 					executionIds: group.flatMap(([, ids]) => ids),

@@ -56,12 +56,14 @@ export const awaitProperties: INodeProperties[] = [
 			{
 				name: 'All Items Together',
 				value: 'together',
-				description: 'Wait for the executions of all items at once, within one timeout',
+				description:
+					'Wait for the executions of all items at once, within one timeout. Timeout and Complete When are taken from the first item.',
 			},
 			{
 				name: 'Each Item Separately',
 				value: 'each',
-				description: 'Wait for one item after the other, each with its own timeout',
+				description:
+					'Wait for one item after the other, each with its own Timeout and Complete When (they may differ per item). The total wait can reach the timeout times the number of items.',
 			},
 		],
 		default: 'together',
