@@ -56,8 +56,9 @@ async function attempt(
  * Sends one bulk request of at most 1,000 invocations. The backend accepts all or none, so when
  * it refuses one invocation (a 400/404 whose `payload.param` names `invocations.N`), that item
  * gets the error and the others are sent again; a refusal that names no invocation is retried
- * one invocation per request. Any other failure (auth, 429 after retries, 5xx, network) belongs
- * to every item of the batch. With `stopOnError`, the first failure is thrown instead.
+ * one invocation per request. A request over the body size limit (413) is sent again in halves.
+ * Any other failure (auth, 429 after retries, 5xx, network) belongs to every item of the batch.
+ * With `stopOnError`, the first failure is thrown instead.
  */
 async function sendBatch(
 	this: IExecuteFunctions,
@@ -73,6 +74,13 @@ async function sendBatch(
 		throwIfCancelled(signal);
 		if (!(answer instanceof XanoApiError)) {
 			remaining.forEach((pending, position) => outcomes.set(pending.itemIndex, answer[position]));
+			return;
+		}
+		if (answer.status === 413 && remaining.length > 1) {
+			// Too large as one request, not refused: each half goes on its own, halved again as needed.
+			const half = Math.ceil(remaining.length / 2);
+			await sendBatch.call(this, remaining.slice(0, half), outcomes, stopOnError);
+			await sendBatch.call(this, remaining.slice(half), outcomes, stopOnError);
 			return;
 		}
 		const culprit = remaining.length > 1 ? BULK_PARAM.exec(answer.param ?? '') : null;
