@@ -85,7 +85,7 @@ export const invokeProperties: INodeProperties[] = [
 		typeOptions: { minValue: 0 },
 		default: 30,
 		description:
-			'How long to wait for the executions to finish. Executions still running then are output with their current status.',
+			"How long to wait for the executions of all items together (the first item's value applies to all). Executions still running then are output with their current status.",
 		displayOptions: { show: { waitForCompletion: [true] } },
 	},
 	{
@@ -101,7 +101,7 @@ export const invokeProperties: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				description:
-					'A key that makes a repeated invocation return the execution already started with the same key, instead of starting another one',
+					'A key that makes a repeated invocation return the execution already started with the same key, instead of starting another one. Give each item its own key with an expression over one of its fields, such as an order ID: items sharing a key share one execution.',
 			},
 			{
 				displayName: 'Priority',

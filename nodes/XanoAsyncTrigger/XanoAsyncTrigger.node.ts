@@ -45,7 +45,8 @@ export class XanoAsyncTrigger implements INodeType {
 		icon: { light: 'file:../../icons/xanoAsync.svg', dark: 'file:../../icons/xanoAsync.dark.svg' },
 		group: ['trigger'],
 		version: 1,
-		subtitle: '={{"On " + $parameter["statuses"].join(", ")}}',
+		subtitle:
+			'={{"On " + ($parameter["statuses"].length > 0 ? $parameter["statuses"].join(", ") : "any finish")}}',
 		description: 'Starts the workflow when Xano async executions finish',
 		defaults: { name: 'Xano Async Trigger' },
 		polling: true,
