@@ -67,6 +67,9 @@ export function backendFor(
 					error instanceof Error ? error : String(error),
 				);
 			}
+			// A refused token or access fails every batch alike, and with the login credential each
+			// 401 makes n8n log in again: stop the import rather than try every batch.
+			if (error.status === 401 || error.status === 403) throw error;
 			const failure: ContractError = {
 				code: error.xanoCode ?? (error.status === null ? 'ERROR_NETWORK' : `HTTP_${error.status}`),
 				message: error.message,

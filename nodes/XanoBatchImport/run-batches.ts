@@ -25,8 +25,8 @@ export interface BatchBackend {
 	random(): number;
 	/**
 	 * Turns a failed request (invoke or await) into the contract's error shape; throws what must
-	 * stop the whole import (a cancelled workflow) and returns PermanentBatchError for what
-	 * retrying cannot fix.
+	 * stop the whole import (a cancelled workflow, a refused token) and returns
+	 * PermanentBatchError for what retrying cannot fix.
 	 */
 	classifyRequestError(error: unknown): ContractError | PermanentBatchError;
 }
