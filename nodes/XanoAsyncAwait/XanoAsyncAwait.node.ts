@@ -12,6 +12,7 @@ import { toXanoApiError } from '../shared/errors';
 import { errorItem } from '../shared/items';
 import { throwIfCancelled } from '../shared/sleep';
 import type { AwaitUntil, Execution } from '../shared/types';
+import { invalidTimeoutError, isTimeoutSeconds } from '../shared/timeout';
 import { awaitExecutions } from '../shared/wait';
 import { awaitOutputs, awaitProperties } from './description';
 import { executionIdsFor } from './execution-ids';
@@ -65,6 +66,12 @@ export class XanoAsyncAwait implements INodeType {
 			const settingsItem = scope === 'each' ? group[0][0] : 0;
 			const timeoutSeconds = this.getNodeParameter('timeout', settingsItem, 30) as number;
 			const until = this.getNodeParameter('until', settingsItem, 'all') as AwaitUntil;
+			if (!isTimeoutSeconds(timeoutSeconds)) {
+				const failure = invalidTimeoutError(this.getNode(), timeoutSeconds, settingsItem);
+				if (stopOnError) throw failure;
+				for (const [itemIndex] of group) results.set(itemIndex, failure);
+				continue;
+			}
 			try {
 				const executions = await awaitExecutions.call(this, {
 					executionIds: group.flatMap(([, ids]) => ids),

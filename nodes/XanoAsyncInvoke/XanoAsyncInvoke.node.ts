@@ -9,6 +9,7 @@ import type {
 import { credentialsForNodes } from '../shared/descriptions';
 import { errorItem } from '../shared/items';
 import { searchFunctions } from '../shared/methods/searchFunctions';
+import { invalidTimeoutError, isTimeoutSeconds } from '../shared/timeout';
 import { invokeProperties } from './description';
 import { invocationFor } from './invocation';
 import type { PendingInvocation } from './send';
@@ -40,6 +41,14 @@ export class XanoAsyncInvoke implements INodeType {
 		const stopOnError = !this.continueOnFail();
 		const refused = new Map<number, NodeOperationError>();
 		const pending: PendingInvocation[] = [];
+		const waitForCompletion = this.getNodeParameter('waitForCompletion', 0, false) as boolean;
+		const timeoutSeconds = waitForCompletion
+			? (this.getNodeParameter('waitTimeout', 0, 30) as number)
+			: 0;
+		// Checked before anything starts: a wait that cannot be done must not leave executions behind.
+		if (!isTimeoutSeconds(timeoutSeconds)) {
+			throw invalidTimeoutError(this.getNode(), timeoutSeconds, 0, 'Wait Timeout');
+		}
 
 		for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
 			try {
@@ -58,8 +67,7 @@ export class XanoAsyncInvoke implements INodeType {
 		}
 
 		let outcomes = await sendInvocations.call(this, pending, stopOnError);
-		if (this.getNodeParameter('waitForCompletion', 0, false) as boolean) {
-			const timeoutSeconds = this.getNodeParameter('waitTimeout', 0, 30) as number;
+		if (waitForCompletion) {
 			outcomes = await waitForOutcomes.call(this, outcomes, timeoutSeconds, stopOnError);
 		}
 
