@@ -3,7 +3,7 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 import { bulkExecutions, oneExecution } from '../shared/answers';
 import { toXanoApiError, XanoApiError } from '../shared/errors';
 import { chunksOf } from '../shared/items';
-import { throwIfCancelled } from '../shared/sleep';
+import { sleepUnlessCancelled, throwIfCancelled } from '../shared/sleep';
 import { xanoApiRequest } from '../shared/transport';
 import { MAX_BATCH_SIZE } from '../shared/types';
 import type { Execution, InvocationRequest } from '../shared/types';
@@ -31,11 +31,11 @@ async function post(this: IExecuteFunctions, batch: PendingInvocation[]): Promis
 		});
 		return [execution];
 	}
+	// No retries of a refused bulk request here: sendBatch answers a 429 by sending smaller ones.
 	const answer = await (xanoApiRequest<{ executions: Execution[] }>).call(this, {
 		method: 'POST',
 		endpoint: 'invoke',
 		body: { invocations: batch.map((pending) => pending.invocation) },
-		rateLimitRetries: RATE_LIMIT_RETRIES,
 		check: bulkExecutions(batch.length),
 	});
 	return answer.executions;
@@ -56,8 +56,9 @@ async function attempt(
  * Sends one bulk request of at most 1,000 invocations. The backend accepts all or none, so when
  * it refuses one invocation (a 400/404 whose `payload.param` names `invocations.N`), that item
  * gets the error and the others are sent again; a refusal that names no invocation is retried
- * one invocation per request. A request over the body size limit (413) is sent again in halves.
- * Any other failure (auth, 429 after retries, 5xx, network) belongs to every item of the batch.
+ * one invocation per request. A request over the body size limit (413) or over what the queue
+ * takes (429) is sent again in halves. Any other failure (auth, a single invocation's 429 after
+ * retries, 5xx, network) belongs to every item of the batch.
  * With `stopOnError`, the first failure is thrown instead.
  */
 async function sendBatch(
@@ -76,8 +77,15 @@ async function sendBatch(
 			remaining.forEach((pending, position) => outcomes.set(pending.itemIndex, answer[position]));
 			return;
 		}
-		if (answer.status === 413 && remaining.length > 1) {
-			// Too large as one request, not refused: each half goes on its own, halved again as needed.
+		if ((answer.status === 413 || answer.status === 429) && remaining.length > 1) {
+			// Too large as one request (413), or more than the backend's queue takes at once (429:
+			// a bulk request is accepted whole or not at all, so one larger than the queue limit is
+			// refused even when the queue is empty): each half goes on its own, halved again as
+			// needed; a 429 is first waited out as Retry-After says. Single invocations keep the
+			// transport's own 429 retries.
+			if (answer.status === 429) {
+				await sleepUnlessCancelled(Math.max(1, answer.retryAfterSeconds ?? 1) * 1000, signal);
+			}
 			const half = Math.ceil(remaining.length / 2);
 			await sendBatch.call(this, remaining.slice(0, half), outcomes, stopOnError);
 			await sendBatch.call(this, remaining.slice(half), outcomes, stopOnError);
