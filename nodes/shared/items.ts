@@ -11,20 +11,27 @@ import { XanoApiError } from './errors';
 /**
  * Whether the host's engine needs the error on the item itself to route it. n8n 1.x sends an item
  * to the error output only when its JSON is exactly `{ error }` or `{ error, message }`, or when
- * the item carries the error. n8n 2.x routes `{ error, details }` by its JSON, and replaces the
- * JSON of an item that carries an error by `{ error }`: the details and the input item n8n merges
- * into an error-output item would be lost. n8n-workflow 1.x is the line that still exports
- * `sleepWithAbort` (see sleep.ts).
+ * the item carries the error; n8n 2.x routes `{ error, details }` by its JSON. Both replace the
+ * JSON of an item that carries an error by `{ error }`, dropping the details. n8n-workflow 1.x is
+ * the line that still exports `sleepWithAbort` (see sleep.ts); the node resolves the host's copy.
  */
 const ENGINE_ROUTES_BY_ITEM_ERROR = 'sleepWithAbort' in workflow;
 
-/** A failed item as the host's engine routes it: the error on the item only where it must be. */
+/**
+ * A failed item as the host's engine routes it. The error goes on the item only on n8n 1.x and
+ * only for "Continue (using error output)", the one case where 1.x needs it; there the item's
+ * JSON becomes `{ error }` (the details are lost on that line). Everywhere else the item keeps
+ * `{ error, details }`.
+ */
 export function failedItem(
 	json: IDataObject,
 	error: NodeApiError | NodeOperationError,
 	pairedItem: INodeExecutionData['pairedItem'],
 ): INodeExecutionData {
-	return ENGINE_ROUTES_BY_ITEM_ERROR ? { json, error, pairedItem } : { json, pairedItem };
+	const toErrorOutput = error.node?.onError === 'continueErrorOutput';
+	return ENGINE_ROUTES_BY_ITEM_ERROR && toErrorOutput
+		? { json, error, pairedItem }
+		: { json, pairedItem };
 }
 
 /**
