@@ -43,7 +43,9 @@ const usage = `npm run demo [-- OPTIONS]
   --fail-rate R     share of batch attempts the backend fails on purpose, 0 to 1 (default 0.02)
   --help`;
 
-const say = (message) => console.log(`[demo] ${message}`);
+/** One line for the person running the command. */
+const print = (text) => process.stdout.write(`${text}\n`);
+const say = (message) => print(`[demo] ${message}`);
 const startedAt = Date.now();
 
 function options() {
@@ -101,7 +103,7 @@ function onSignal(signal) {
 
 async function main() {
 	const opts = options();
-	if (opts.help) return void console.log(usage);
+	if (opts.help) return void print(usage);
 	if (opts.stop) return void (await stopKept(say));
 	if (runningKept()) {
 		throw new Error(
@@ -246,7 +248,7 @@ function keep({ n8n, backend, owner }) {
 			{ name: 'backend', pid: backend.server.pid, commandMark: 'xano-async-backend' },
 		],
 	});
-	console.log(
+	print(
 		[
 			'',
 			'n8n and the backend keep running:',

@@ -1,4 +1,6 @@
 // The demo's closing report: what was imported, what the backend table holds, how long it took.
+/** One line for the person running the command. */
+const print = (text) => process.stdout.write(`${text}\n`);
 const number = (value) => (typeof value === 'number' ? value.toLocaleString('en-US') : 'n/a');
 const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
 const mark = (ok) => (ok ? 'ok  ' : 'FAIL');
@@ -64,5 +66,5 @@ export function printReport({
 	}
 	const stepTimes = Object.entries(steps).map(([step, ms]) => `${step} ${seconds(ms)}`);
 	lines.push(`Demo total    ${seconds(totalMs)}: ${stepTimes.join(', ')}`);
-	console.log(lines.filter((line) => line !== undefined).join('\n'));
+	print(lines.filter((line) => line !== undefined).join('\n'));
 }

@@ -24,7 +24,9 @@ import {
 import { npm } from './npm.mjs';
 import { runtimeFor, runtimeIsInstalled } from './runtime.mjs';
 
-const say = (message) => console.log(`[n8n:setup] ${message}`);
+/** One line for the person running the command. */
+const print = (text) => process.stdout.write(`${text}\n`);
+const say = (message) => print(`[n8n:setup] ${message}`);
 const shown = (path) => relative(repoRoot, path) || '.';
 
 function writePackageJson(dir, content) {
