@@ -15,14 +15,10 @@ import {
 	baseUrlField,
 	connectionFieldsAfterAuth,
 	connectionTest,
+	credentialText,
 	withConnectionHeaders,
 } from '../nodes/shared/connection';
 import { describeForeignBody, httpFailureOf, isContractError } from '../nodes/shared/errors';
-
-function text(credentials: ICredentialDataDecryptedObject, name: string): string {
-	const value = credentials[name];
-	return typeof value === 'string' ? value.trim() : '';
-}
 
 /**
  * Email and password of a Xano user. n8n logs in through `preAuthentication` when it has no
@@ -78,10 +74,10 @@ export class XanoAsyncLoginApi implements ICredentialType {
 		this: IHttpRequestHelper,
 		credentials: ICredentialDataDecryptedObject,
 	): Promise<IDataObject> {
-		const email = text(credentials, 'email');
+		const email = credentialText(credentials, 'email');
 		const url = endpointUrl(
-			text(credentials, 'baseUrl'),
-			text(credentials, 'loginPath') || DEFAULT_LOGIN_PATH,
+			credentialText(credentials, 'baseUrl'),
+			credentialText(credentials, 'loginPath') || DEFAULT_LOGIN_PATH,
 		);
 		let answer: unknown;
 		try {

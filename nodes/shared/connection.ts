@@ -80,7 +80,8 @@ export const connectionFieldsAfterAuth: INodeProperties[] = [
 	ignoreSslField,
 ];
 
-function text(credentials: ICredentialDataDecryptedObject, name: string): string {
+/** A credential field as trimmed text; '' when it is missing or not a string. */
+export function credentialText(credentials: ICredentialDataDecryptedObject, name: string): string {
 	const value = credentials[name];
 	return typeof value === 'string' ? value.trim() : '';
 }
@@ -92,9 +93,9 @@ export function withConnectionHeaders(
 	requestOptions: IHttpRequestOptions,
 ): IHttpRequestOptions {
 	const headers = { ...(requestOptions.headers ?? {}) };
-	const token = text(credentials, tokenField);
+	const token = credentialText(credentials, tokenField);
 	if (token !== '') headers.Authorization = `Bearer ${token}`;
-	const dataSource = text(credentials, 'dataSource');
+	const dataSource = credentialText(credentials, 'dataSource');
 	if (dataSource !== '') headers['X-Data-Source'] = dataSource;
 	return { ...requestOptions, headers };
 }
