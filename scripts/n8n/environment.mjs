@@ -47,6 +47,12 @@ export function n8nEnvironment(line, runtime, userFolder, base = process.env) {
 		disabled.add('mcp-registry');
 		env.N8N_DISABLED_MODULES = [...disabled].join(',');
 	}
+	if (line.name === '1' && !base.DB_SQLITE_POOL_SIZE) {
+		// 1.x defaults to its legacy SQLite driver: one connection shared by every transaction, so
+		// a public API call that overlaps a running execution's save can fail with "Transaction is
+		// not started yet". The pooled driver (WAL) is what 1.x recommends and what 2.x uses.
+		env.DB_SQLITE_POOL_SIZE = '3';
+	}
 	if (line.name === '1' && nodeMajorOf(runtime.version) < 22 && !base.N8N_EXPRESSION_ENGINE) {
 		// 1.123's default "vm" engine needs isolated-vm 6, which has no build for Node 20.
 		env.N8N_EXPRESSION_ENGINE = 'legacy';
