@@ -9,7 +9,8 @@ import { startLogged } from './processes.mjs';
 const cli = join(repoRoot, 'backend', 'bin', 'xano-async-backend.mjs');
 const firstLine = /^Xano async backend serving (\S+)$/m;
 
-export async function startBackend(workDir) {
+/** `extraArgs` are more backend flags (--max-parallel, --queue-size, ...), after the demo's own. */
+export async function startBackend(workDir, { extraArgs = [] } = {}) {
 	const email = 'demo@example.com';
 	const password = randomBytes(12).toString('base64url');
 	// base64url has no "@", which the --token flag reserves as its separator.
@@ -34,6 +35,7 @@ export async function startBackend(workDir) {
 			'warn',
 			'--shutdown-grace',
 			'5',
+			...extraArgs,
 		],
 		{ cwd: repoRoot, env: process.env, stdoutFile, stderrFile: join(workDir, 'backend.log') },
 	);

@@ -42,9 +42,10 @@ function n8nEnvironment(userFolder, extra) {
 
 /**
  * Starts `n8n start`, waits for the editor, sets up the owner and an API key with every scope.
- * `fileAccessFolder` is the one folder n8n's file nodes may read (N8N_RESTRICT_FILE_ACCESS_TO).
+ * `fileAccessFolder` is the one folder n8n's file nodes may read (N8N_RESTRICT_FILE_ACCESS_TO);
+ * `env` adds to n8n's environment (N8N_METRICS, ...).
  */
-export async function startN8n({ workDir, userFolder, port, owner, fileAccessFolder }) {
+export async function startN8n({ workDir, userFolder, port, owner, fileAccessFolder, env = {} }) {
 	const brokerPort = await freePort();
 	const logFile = join(workDir, 'n8n.log');
 	const server = startLogged(process.execPath, [cliScript, 'start'], {
@@ -53,6 +54,7 @@ export async function startN8n({ workDir, userFolder, port, owner, fileAccessFol
 			N8N_PORT: String(port),
 			N8N_RUNNERS_BROKER_PORT: String(brokerPort),
 			N8N_RESTRICT_FILE_ACCESS_TO: fileAccessFolder,
+			...env,
 		}),
 		stdoutFile: logFile,
 	});
