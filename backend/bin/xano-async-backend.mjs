@@ -76,14 +76,39 @@ async function main() {
 	process.on('SIGINT', () => stop('SIGINT'));
 }
 
+/** Why the server could not listen, for the errors a person can fix with --host or --port. */
+const LISTEN_FAILURES = {
+	EADDRINUSE: 'the port is taken by another server; pick another with --port (0 picks a free one)',
+	EACCES:
+		'not allowed to listen there; ports below 1024 need extra rights, pick another with --port',
+	EADDRNOTAVAIL: 'no network interface of this machine has that address; check --host',
+};
+
+/** @param {unknown} error */
+function listenFailure(error) {
+	const failure =
+		/** @type {{ code?: string, syscall?: string, address?: string, port?: number }} */ (error);
+	if (
+		failure?.syscall !== 'listen' ||
+		!failure.code ||
+		!Object.hasOwn(LISTEN_FAILURES, failure.code)
+	) {
+		return undefined;
+	}
+	const reason = LISTEN_FAILURES[/** @type {keyof typeof LISTEN_FAILURES} */ (failure.code)];
+	return `cannot listen on ${failure.address}:${failure.port}: ${reason} (${failure.code}).`;
+}
+
 /** @param {unknown} error */
 function fail(error) {
+	const listening = listenFailure(error);
 	const expected =
 		error instanceof ConfigError ||
 		error instanceof FunctionLoadError ||
-		error instanceof DataFileInUseError;
+		error instanceof DataFileInUseError ||
+		listening !== undefined;
 	const failure = /** @type {Error | undefined} */ (error);
-	const message = expected ? failure?.message : (failure?.stack ?? String(error));
+	const message = listening ?? (expected ? failure?.message : (failure?.stack ?? String(error)));
 	process.stderr.write(`xano-async-backend: ${message}\n`);
 	process.exitCode = expected ? 2 : 1;
 }
