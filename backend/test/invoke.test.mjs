@@ -136,6 +136,8 @@ describe('POST /async/invoke', () => {
 		[{ function: 'echo', input: [1, 2] }, 'input'],
 		[{ function: 'spin_cpu', input: {} }, 'input.ms'],
 		[{ function: 'spin_cpu', input: { ms: 'ten' } }, 'input.ms'],
+		[{ function: 'send_welcome_email', input: { email: 'ada at example.com' } }, 'input.email'],
+		[{ function: 'send_welcome_email', input: { email: 'ada@localhost' } }, 'input.email'],
 		[{ invocations: [] }, 'invocations'],
 		[
 			{ invocations: [{ function: 'echo' }, { function: 'echo', priority: 3 }] },

@@ -83,18 +83,24 @@ export class FunctionRegistry {
 				continue;
 			}
 			if (!matchesType(value, declared.type)) {
-				throw inputError(at, `${at} must be of type ${declared.type}.`);
+				const expected =
+					declared.type === 'email' ? 'an email address' : `of type ${declared.type}`;
+				throw inputError(at, `${at} must be ${expected}.`);
 			}
 		}
 	}
 }
 
+const EMAIL_ADDRESS = /^[^\s@]+@[^\s@.]+(\.[^\s@.]+)+$/;
+
 /** @param {unknown} value @param {string} type */
 function matchesType(value, type) {
 	switch (type) {
 		case 'text':
-		case 'email':
 			return typeof value === 'string';
+		case 'email':
+			// What Xano's email input checks: one address, no spaces, a dot in the domain.
+			return typeof value === 'string' && EMAIL_ADDRESS.test(value);
 		case 'int':
 			return Number.isInteger(value);
 		case 'decimal':
