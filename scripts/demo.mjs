@@ -191,9 +191,11 @@ async function main() {
 
 	const runningExamples = Date.now();
 	const outcomes = [];
+	// Shared by the runs, in name order: order-status awaits what order-processing started.
+	const exampleContext = { n8n, backend };
 	for (const example of importedExamples) {
 		say(`Running ${example.file} (${triggerOf(example.workflow).kind}) ...`);
-		const outcome = await runExample({ n8n, backend }, example.stored, example.workflow);
+		const outcome = await runExample(exampleContext, example.stored, example.workflow);
 		outcomes.push({ file: example.file, ...outcome });
 	}
 
@@ -253,7 +255,9 @@ function keep({ n8n, backend, owner }) {
 			'',
 			'n8n and the backend keep running:',
 			`  editor     ${n8n.url}  (log in as ${owner.email} / ${owner.password})`,
+			`  API key    ${n8n.apiKey}  (header X-N8N-API-KEY, for ${n8n.url}/api/v1)`,
 			`  backend    ${backend.baseUrl}  (Bearer ${backend.token})`,
+			`  n8n CLI    N8N_USER_FOLDER=${n8n.userFolder} npm run n8n -- list:workflow`,
 			'  workflows  the examples and "Demo: import the GeoNames cities", credential "Xano Async (reference backend)"',
 			`  logs       ${started.workDir}`,
 			'  stop       npm run demo -- --stop',

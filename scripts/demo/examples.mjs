@@ -84,10 +84,14 @@ async function runManual({ n8n }, stored) {
  * A webhook workflow is activated and called once with the sample request pinned on its Webhook
  * node (an exported workflow's pinData is where users see sample input), or an empty one.
  */
-async function runWebhook({ n8n }, stored, definition, trigger) {
+async function runWebhook(context, stored, definition, trigger) {
+	const { n8n } = context;
 	await activateWorkflow(n8n, stored);
 	const [webhook] = staticWebhooks(stored);
-	const sample = definition.pinData?.[trigger.name]?.[0]?.json ?? {};
+	const sample = withEarlierExecutionIds(
+		definition.pinData?.[trigger.name]?.[0]?.json ?? {},
+		context,
+	);
 	const method = String(webhook.parameters.httpMethod ?? 'GET');
 	const query = new URLSearchParams(sample.query ?? {}).toString();
 	const url = `${webhookUrl(n8n, webhook.parameters.path)}${query ? `?${query}` : ''}`;
@@ -96,6 +100,7 @@ async function runWebhook({ n8n }, stored, definition, trigger) {
 		timeoutMs: 120_000,
 	});
 	const execution = (await waitForExecutions(n8n, stored.id, 1, 60_000)).at(-1);
+	if (Array.isArray(answer.body?.execution_ids)) context.executionIds = answer.body.execution_ids;
 	const ok = answer.status < 400 && execution?.status === 'success';
 	const state = execution ? `execution ${execution.status}` : 'no execution';
 	const error = execution ? runErrorOf(execution)?.message : undefined;
@@ -103,6 +108,15 @@ async function runWebhook({ n8n }, stored, definition, trigger) {
 		ok,
 		detail: `${method} ${answer.status}, ${state}: ${error ?? brief(answer.body)}`,
 	};
+}
+
+/**
+ * A sample that asks about executions (order status) asks about the ones an earlier example
+ * answered with (order processing), not its pinned placeholder id, which would be not_found.
+ */
+function withEarlierExecutionIds(sample, context) {
+	if (!Array.isArray(sample.body?.execution_ids) || !context.executionIds) return sample;
+	return { ...sample, body: { ...sample.body, execution_ids: context.executionIds } };
 }
 
 /**

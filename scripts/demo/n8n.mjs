@@ -75,7 +75,7 @@ export async function startN8n({ workDir, userFolder, port, owner, fileAccessFol
 			headers: { 'x-n8n-api-key': apiKey },
 			timeoutMs,
 		});
-	return { server, url, port, userFolder, logFile, api };
+	return { server, url, port, userFolder, logFile, api, apiKey };
 }
 
 async function ownerSession(url, owner) {
