@@ -359,7 +359,7 @@ export function createExecutor(deps) {
 						id: executionId,
 						ownerId,
 						function: functionName,
-						input,
+						input: { value: input },
 						attempts: 1,
 						timeoutSeconds,
 					},

@@ -28,7 +28,7 @@ export function createWorkerPool({ maxThreads, settings }) {
 
 	return {
 		/**
-		 * @param {{ modulePath: string, execution: { id: string, attempt: number, function: string }, input: unknown }} task
+		 * @param {{ modulePath: string, execution: { id: string, attempt: number, function: string }, input: import('../storage/execution-store.mjs').TaskInput }} task
 		 * @param {(message: any, reply: (message: any) => void) => void} onMessage requests and logs from the function
 		 */
 		run(task, onMessage) {

@@ -15,14 +15,16 @@ import { createFunctionContext } from './function-context.mjs';
 const modules = new Map();
 
 /**
- * @param {{ modulePath: string, execution: { id: string, attempt: number, function: string }, input: unknown, port: import('node:worker_threads').MessagePort }} task
+ * @param {{ modulePath: string, execution: { id: string, attempt: number, function: string }, input: import('../storage/execution-store.mjs').TaskInput, port: import('node:worker_threads').MessagePort }} task
  * @returns {Promise<{ ok: true, output: unknown } | { ok: false, error: import('../errors.mjs').ErrorShape }>}
  */
 export default async function runFunction({ modulePath, execution, input, port }) {
 	const { ctx, dispose } = createFunctionContext({ port, execution, settings: workerData ?? {} });
 	try {
 		const definition = await loadDefinition(modulePath);
-		const output = await definition.handler(input ?? {}, ctx);
+		// A stored input arrives as its JSON text and is parsed here, off the main thread.
+		const value = 'json' in input ? JSON.parse(input.json) : input.value;
+		const output = await definition.handler(value ?? {}, ctx);
 		return { ok: true, output: toJsonValue(output) };
 	} catch (error) {
 		return { ok: false, error: executionErrorFrom(error) };

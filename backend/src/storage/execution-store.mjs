@@ -41,8 +41,14 @@ import { randomInt, randomUUID } from 'node:crypto';
  */
 
 /**
+ * A function's input on its way to a worker: the stored JSON text of an execution's input, parsed
+ * in the worker (the main thread neither parses nor clones it), or a value a synchronous run got.
+ * @typedef {{ json: string } | { value: unknown }} TaskInput
+ */
+
+/**
  * What the executor needs to run a claimed execution.
- * @typedef {{ id: string, ownerId: number, function: string, input: unknown, attempts: number, timeoutSeconds: number }} ClaimedExecution
+ * @typedef {{ id: string, ownerId: number, function: string, input: TaskInput, attempts: number, timeoutSeconds: number }} ClaimedExecution
  */
 
 export const PRIORITY_RANK = Object.freeze({ critical: 0, high: 1, normal: 2, low: 3 });
@@ -418,7 +424,7 @@ function toClaimed(row) {
 		id: row.id,
 		ownerId: row.owner_id,
 		function: row.function,
-		input: JSON.parse(row.input),
+		input: { json: row.input },
 		attempts: row.attempts,
 		timeoutSeconds: row.timeout_seconds,
 	};
