@@ -9,6 +9,8 @@
 const TABLE_NAME = /^[A-Za-z0-9_-]{1,64}$/;
 const FIELD_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 const COLUMN_FIELDS = new Set(['id', 'created_at', 'updated_at']);
+/** Records per INSERT of a bulk add (5 bound values each): far fewer statements to run. */
+const ROWS_PER_INSERT = 50;
 
 /** A misuse of ctx.db by a function; it fails that function's execution. */
 export class RecordStoreError extends Error {
@@ -34,9 +36,18 @@ export function createRecordStore(db, { now = Date.now } = {}) {
 			INSERT INTO records (owner_id, table_name, body, created_at, updated_at)
 			VALUES (?, ?, ?, ?, ?) RETURNING *`),
 		// A bulk add answers ids only: no row is read back or parsed.
-		insertBare: db.prepare(`
-			INSERT INTO records (owner_id, table_name, body, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?)`),
+		insertIds: db
+			.prepare(
+				`INSERT INTO records (owner_id, table_name, body, created_at, updated_at)
+				VALUES ${Array(ROWS_PER_INSERT).fill('(?, ?, ?, ?, ?)').join(', ')} RETURNING id`,
+			)
+			.pluck(),
+		insertId: db
+			.prepare(
+				`INSERT INTO records (owner_id, table_name, body, created_at, updated_at)
+				VALUES (?, ?, ?, ?, ?) RETURNING id`,
+			)
+			.pluck(),
 		get: db.prepare('SELECT * FROM records WHERE owner_id = ? AND table_name = ? AND id = ?'),
 		update: db.prepare(`
 			UPDATE records SET body = ?, updated_at = ?
@@ -55,19 +66,31 @@ export function createRecordStore(db, { now = Date.now } = {}) {
 	};
 
 	/**
-	 * All records of one bulk add land in one transaction, or none do. They share one timestamp and
-	 * one prepared statement, and only their ids are answered, so nothing is read back.
+	 * All records of one bulk add land in one transaction, or none do. They share one timestamp,
+	 * go in ROWS_PER_INSERT at a time, and only their ids are read back. RETURNING lists a
+	 * statement's rows in no set order; AUTOINCREMENT ids only grow, so sorted they follow `rows`.
 	 */
 	const insertMany = db.transaction(
 		(/** @type {number} */ ownerId, /** @type {string} */ table, /** @type {unknown[]} */ rows) => {
 			const at = now();
-			return rows.map(
-				(fields) =>
-					/** @type {number} */ (
-						statements.insertBare.run(ownerId, table, bodyOf(checkFields(fields)), at, at)
-							.lastInsertRowid
-					),
-			);
+			/** @type {number[]} */
+			const ids = [];
+			/** @type {unknown[]} */
+			const values = [];
+			let next = 0;
+			for (; next + ROWS_PER_INSERT <= rows.length; next += ROWS_PER_INSERT) {
+				values.length = 0;
+				for (let index = next; index < next + ROWS_PER_INSERT; index += 1) {
+					values.push(ownerId, table, bodyOf(checkFields(rows[index])), at, at);
+				}
+				const chunk = /** @type {number[]} */ (statements.insertIds.all(values));
+				ids.push(...chunk.sort((a, b) => a - b));
+			}
+			for (; next < rows.length; next += 1) {
+				const body = bodyOf(checkFields(rows[next]));
+				ids.push(/** @type {number} */ (statements.insertId.get(ownerId, table, body, at, at)));
+			}
+			return ids;
 		},
 	);
 
