@@ -1,5 +1,6 @@
 // @ts-check
 import { randomInt, randomUUID } from 'node:crypto';
+import { defineStoredJson } from './stored-json.mjs';
 
 /**
  * The storage interface of executions. Everything the queue, the executor and the HTTP layer
@@ -430,14 +431,19 @@ function toClaimed(row) {
 	};
 }
 
-/** @param {any} row @returns {Execution} */
+/**
+ * Input and output are parsed only when read (see stored-json.mjs): an answer that just sends the
+ * execution writes their stored text as it is.
+ * @param {any} row
+ * @returns {Execution}
+ */
 function toExecution(row) {
-	return {
+	const execution = {
 		execution_id: row.id,
 		function: row.function,
 		status: row.status,
-		input: JSON.parse(row.input),
-		output: row.output === null ? null : JSON.parse(row.output),
+		input: /** @type {unknown} */ (null),
+		output: /** @type {unknown} */ (null),
 		error: row.error === null ? null : JSON.parse(row.error),
 		attempts: row.attempts,
 		priority: row.priority,
@@ -448,4 +454,8 @@ function toExecution(row) {
 		duration_ms: row.duration_ms,
 		idempotency_key: row.idempotency_key,
 	};
+	return defineStoredJson(
+		execution,
+		row.output === null ? { input: row.input } : { input: row.input, output: row.output },
+	);
 }

@@ -1,10 +1,19 @@
 // @ts-check
 import { ExecutionErrorCode, inputError, notFound } from '../../errors.mjs';
 import { TERMINAL_STATUSES } from '../../storage/execution-store.mjs';
+import { stringifyWithStoredJson } from '../../storage/stored-json.mjs';
 import { executionId, objectBody, pageEnvelope, queryInt, queryList } from '../validate.mjs';
 
 const MAX_AWAIT_IDS = 1000;
 const MAX_AWAIT_SECONDS = 300;
+
+/**
+ * Execution objects are answered through stringifyWithStoredJson: their input and output go out
+ * as the JSON text they were stored as, without a parse and a stringify on the main thread.
+ * @param {import('fastify').FastifyReply<any, any, any, any>} reply
+ */
+const withStoredJson = (reply) =>
+	reply.serializer((/** @type {unknown} */ payload) => stringifyWithStoredJson(payload) ?? 'null');
 
 /**
  * The contract's /async endpoints.
@@ -17,20 +26,22 @@ export function registerAsyncRoutes(app, { path, services, callerOf }) {
 	app.post(path('/async/invoke'), async (request, reply) => {
 		const caller = callerOf(request);
 		const accepted = invocations.invokeFromBody(caller.id, request.body);
+		withStoredJson(reply);
+		// Each answer is a fresh object of its own; marking it in place keeps its stored JSON unread.
 		if (!accepted.bulk) {
 			const { execution, deduplicated } = accepted.result;
 			request.log.info(
 				{ execution_id: execution.execution_id, function: execution.function, deduplicated },
 				'invocation accepted',
 			);
-			if (deduplicated) return reply.code(200).send({ ...execution, deduplicated: true });
+			if (deduplicated) return reply.code(200).send(Object.assign(execution, { deduplicated }));
 			return reply.code(202).send(execution);
 		}
 		const created = accepted.results.filter((result) => !result.deduplicated).length;
 		request.log.info({ invocations: accepted.results.length, created }, 'bulk invocation accepted');
 		return reply.code(created > 0 ? 202 : 200).send({
 			executions: accepted.results.map(({ execution, deduplicated }) =>
-				deduplicated ? { ...execution, deduplicated: true } : execution,
+				deduplicated ? Object.assign(execution, { deduplicated }) : execution,
 			),
 		});
 	});
@@ -66,6 +77,7 @@ export function registerAsyncRoutes(app, { path, services, callerOf }) {
 		// 'close' also fires after a normal answer, when ending the wait is a no-op.)
 		const gone = new AbortController();
 		reply.raw.once('close', () => gone.abort());
+		withStoredJson(reply);
 		return awaiter.awaitExecutions(caller.id, parsedIds, {
 			timeoutSeconds: timeout,
 			until,
@@ -73,7 +85,7 @@ export function registerAsyncRoutes(app, { path, services, callerOf }) {
 		});
 	});
 
-	app.get(path('/async/executions'), async (request) => {
+	app.get(path('/async/executions'), async (request, reply) => {
 		const caller = callerOf(request);
 		const query = /** @type {Record<string, unknown>} */ (request.query ?? {});
 		const statuses = queryList(query, 'status', TERMINAL_STATUSES);
@@ -92,18 +104,20 @@ export function registerAsyncRoutes(app, { path, services, callerOf }) {
 			limit: perPage + 1,
 		});
 		const hasMore = rows.length > perPage;
+		withStoredJson(reply);
 		return pageEnvelope(rows.slice(0, perPage), { page, perPage, hasMore });
 	});
 
-	app.get(path('/async/executions/:execution_id'), async (request) => {
+	app.get(path('/async/executions/:execution_id'), async (request, reply) => {
 		const caller = callerOf(request);
 		const id = executionId(/** @type {any} */ (request.params).execution_id, 'execution_id');
 		const execution = store.get(caller.id, id);
 		if (!execution) throw notFound(`No execution ${id}.`, { param: 'execution_id' });
+		withStoredJson(reply);
 		return execution;
 	});
 
-	app.post(path('/async/executions/:execution_id/cancel'), async (request) => {
+	app.post(path('/async/executions/:execution_id/cancel'), async (request, reply) => {
 		const caller = callerOf(request);
 		const id = executionId(/** @type {any} */ (request.params).execution_id, 'execution_id');
 		const outcome = store.cancel(caller.id, id, {
@@ -114,6 +128,7 @@ export function registerAsyncRoutes(app, { path, services, callerOf }) {
 		if (outcome.state === 'cancelled') executor.publish(outcome.execution);
 		if (outcome.state === 'requested') executor.cancelRunning(id);
 		request.log.info({ execution_id: id, cancel: outcome.state }, 'cancel requested');
+		withStoredJson(reply);
 		return outcome.execution;
 	});
 
