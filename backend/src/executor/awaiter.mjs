@@ -29,11 +29,21 @@ export function createAwaiter({ store, bus }) {
 	 */
 	function awaitExecutions(ownerId, ids, { timeoutSeconds, until, signal }) {
 		const unique = [...new Set(ids)];
+		// An execution that is not terminal yet is read in full only when the answer is given (it
+		// may have started meanwhile): a wait that ends on its completion never reads it twice.
 		/** @type {Map<string, any>} */
-		const states = new Map(unique.map((id) => [id, store.get(ownerId, id) ?? notFound(id)]));
+		const states = new Map(
+			unique.map((id) => [id, store.getIfTerminal(ownerId, id) ?? notFound(id)]),
+		);
 		const isTerminal = (/** @type {string} */ id) => TERMINAL.has(states.get(id).status);
 		const satisfied = () => (until === 'any' ? unique.some(isTerminal) : unique.every(isTerminal));
-		const answer = () => ids.map((id) => states.get(id));
+		const answer = () => {
+			// Executions still running get their latest state (started_at, attempts).
+			for (const id of unique) {
+				if (!isTerminal(id)) states.set(id, store.get(ownerId, id) ?? notFound(id));
+			}
+			return ids.map((id) => states.get(id));
+		};
 
 		if (satisfied() || timeoutSeconds === 0 || signal?.aborted) return Promise.resolve(answer());
 
@@ -50,10 +60,6 @@ export function createAwaiter({ store, bus }) {
 				clearTimeout(timer);
 				signal?.removeEventListener('abort', finish);
 				inProgress.delete(finish);
-				// Executions still running get their latest state (started_at, attempts).
-				for (const id of unique) {
-					if (!isTerminal(id)) states.set(id, store.get(ownerId, id) ?? notFound(id));
-				}
 				resolve(answer());
 			};
 			for (const id of unique) {

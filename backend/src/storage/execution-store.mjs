@@ -85,6 +85,13 @@ export function createExecutionStore(db, { visibilityLagMs, now = Date.now }) {
 				AND status IN ('pending', 'running', 'completed')`),
 		byId: db.prepare('SELECT * FROM executions WHERE id = ?'),
 		byOwnerAndId: db.prepare('SELECT * FROM executions WHERE owner_id = ? AND id = ?'),
+		// The input (the large column) is read only for a terminal execution.
+		terminalByOwnerAndId: db.prepare(`
+			SELECT id, function, status, output, error, attempts, priority, tags, created_at,
+				started_at, completed_at, duration_ms, idempotency_key,
+				CASE WHEN status IN ('completed', 'failed', 'cancelled', 'timed_out') THEN input END
+					AS input
+			FROM executions WHERE owner_id = ? AND id = ?`),
 		countPending: db.prepare(`SELECT COUNT(*) AS n FROM executions WHERE status = 'pending'`),
 		claim: db.prepare(`
 			UPDATE executions SET status = 'running', started_at = @now, attempts = attempts + 1
@@ -186,10 +193,12 @@ export function createExecutionStore(db, { visibilityLagMs, now = Date.now }) {
 			}
 
 			const createdAt = now();
+			/** @type {Map<string, any>} the rows inserted, as SELECT * would read them back */
+			const inserted = new Map();
 			for (const step of plan) {
 				if (!('invocation' in step)) continue;
 				const { invocation, id } = step;
-				statements.insert.run({
+				const values = {
 					id,
 					ownerId,
 					function: invocation.function,
@@ -200,13 +209,32 @@ export function createExecutionStore(db, { visibilityLagMs, now = Date.now }) {
 					tags: JSON.stringify(invocation.tags),
 					idempotencyKey: invocation.idempotencyKey,
 					createdAt,
+				};
+				statements.insert.run(values);
+				// What a new row holds is known, so it is not read back (a large input would be read
+				// and copied again): every other column is still at its default.
+				inserted.set(id, {
+					id,
+					function: values.function,
+					status: 'pending',
+					input: values.input,
+					output: null,
+					error: null,
+					attempts: 0,
+					priority: values.priority,
+					tags: values.tags,
+					created_at: createdAt,
+					started_at: null,
+					completed_at: null,
+					duration_ms: null,
+					idempotency_key: values.idempotencyKey,
 				});
 			}
 			return plan.map((step) => {
 				if ('invocation' in step) {
-					return { execution: toExecution(statements.byId.get(step.id)), deduplicated: false };
+					return { execution: toExecution(inserted.get(step.id)), deduplicated: false };
 				}
-				const row = step.hit.pendingId ? statements.byId.get(step.hit.pendingId) : step.hit;
+				const row = step.hit.pendingId ? inserted.get(step.hit.pendingId) : step.hit;
 				return { execution: toExecution(row), deduplicated: true };
 			});
 		},
@@ -339,6 +367,18 @@ export function createExecutionStore(db, { visibilityLagMs, now = Date.now }) {
 				return { requeued, failed, cancelled };
 			},
 		),
+
+		/**
+		 * A terminal execution in full; of one still pending or running only its status, so that its
+		 * input is not read and copied for nothing.
+		 * @param {number} ownerId @param {string} id
+		 * @returns {Execution | { status: 'pending' | 'running' } | null}
+		 */
+		getIfTerminal(ownerId, id) {
+			const row = /** @type {any} */ (statements.terminalByOwnerAndId.get(ownerId, id));
+			if (!row) return null;
+			return row.input === null ? { status: row.status } : toExecution(row);
+		},
 
 		/** @param {number} ownerId @param {string} id @returns {Execution | null} */
 		get(ownerId, id) {
