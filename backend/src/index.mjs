@@ -12,6 +12,7 @@ import { createLogger } from './logger.mjs';
 import { createWorkerPool } from './pool/worker-pool.mjs';
 import { startRetentionSweep } from './retention.mjs';
 import { lockDataFile } from './storage/data-file-lock.mjs';
+import { startCheckpointer } from './storage/checkpointer.mjs';
 import { openDatabase } from './storage/database.mjs';
 import { createExecutionStore } from './storage/execution-store.mjs';
 import { createRecordStore } from './storage/record-store.mjs';
@@ -113,11 +114,14 @@ export async function startServer(partialOptions = {}) {
 		log,
 	});
 
+	const checkpointer = startCheckpointer(db, options.dataFile, { log });
+
 	try {
 		await app.listen({ host: options.host, port: options.port });
 	} catch (error) {
 		retention.stop();
 		await pool.close();
+		await checkpointer.stop();
 		db.close();
 		dataFileLock.release();
 		throw error;
@@ -139,7 +143,8 @@ export async function startServer(partialOptions = {}) {
 			log.info({ grace_seconds: graceSeconds, running: executor.runningCount }, 'shutting down');
 			// Order matters: stop claiming work and stop accepting connections first; let running
 			// functions finish (up to the grace); then answer the waits still open so the HTTP
-			// server can finish closing; then the pool and, last, the database.
+			// server can finish closing; then the pool, the checkpoint thread and, last, the
+			// database (whose close checkpoints what is left).
 			const drained = executor.drain(graceSeconds * 1000);
 			const httpClosed = app.close();
 			await drained;
@@ -147,6 +152,7 @@ export async function startServer(partialOptions = {}) {
 			await httpClosed;
 			retention.stop();
 			await pool.close();
+			await checkpointer.stop();
 			db.close();
 			dataFileLock.release();
 			log.info({ uptime_ms: Date.now() - startedAt }, 'stopped');
