@@ -106,6 +106,8 @@ export function summarizeImport(
 	};
 }
 
+const PERCENT_SCALE = 1_000_000;
+
 /**
  * Whether the failed share is over what the user tolerates. `toleratedPercent` 0 tolerates no
  * failure at all; 100 tolerates every batch failing.
@@ -115,7 +117,11 @@ export function exceedsFailureTolerance(
 	toleratedPercent: number,
 ): boolean {
 	if (summary.batches_failed === 0) return false;
-	return (summary.batches_failed / summary.batches_total) * 100 > toleratedPercent;
+	// Compared in integers: (7 / 100) * 100 is 7.000000000000001, which made 7 failed batches of
+	// 100 exceed 7 %. A fractional percentage counts in millionths of a percent, which stays exact
+	// (below 2^53) for any batch count an import can have.
+	const toleratedMillionths = Math.round(toleratedPercent * PERCENT_SCALE);
+	return summary.batches_failed * 100 * PERCENT_SCALE > toleratedMillionths * summary.batches_total;
 }
 
 /** "batches 3 (items 200-299), 7 (items 600-699)", shortened after `limit` batches. */

@@ -85,6 +85,22 @@ describe('exceedsFailureTolerance', () => {
 		expect(exceedsFailureTolerance({ batches_total: 10, batches_failed: 2 }, 10)).toBe(true);
 		expect(exceedsFailureTolerance({ batches_total: 10, batches_failed: 10 }, 100)).toBe(false);
 	});
+
+	it('tolerates exactly the tolerated share (7 of 100 at 7 % once exceeded it: 7.000000000000001)', () => {
+		expect(exceedsFailureTolerance({ batches_total: 100, batches_failed: 7 }, 7)).toBe(false);
+		expect(exceedsFailureTolerance({ batches_total: 100, batches_failed: 8 }, 7)).toBe(true);
+		for (let total = 1; total <= 300; total++) {
+			for (const percent of [1, 3, 7, 10, 14, 29, 33, 57, 99]) {
+				const failed = (percent * total) / 100;
+				if (!Number.isInteger(failed) || failed === 0) continue;
+				expect(
+					exceedsFailureTolerance({ batches_total: total, batches_failed: failed }, percent),
+				).toBe(false);
+			}
+		}
+		expect(exceedsFailureTolerance({ batches_total: 3000, batches_failed: 3 }, 0.1)).toBe(false);
+		expect(exceedsFailureTolerance({ batches_total: 3000, batches_failed: 4 }, 0.1)).toBe(true);
+	});
 });
 
 describe('listFailedBatches', () => {
