@@ -110,10 +110,13 @@ export function createExecutor(deps) {
 
 	/**
 	 * Starts the next still-pending execution a waiting run awaits, in that run's helper slot.
+	 * This goes on during a drain: only the pump of new top-level work stops, so a parent that
+	 * awaits its children can still finish within the grace instead of being cut short and run
+	 * again from the top (which would invoke its children a second time).
 	 * @param {ActiveRun} run
 	 */
 	function startHelper(run) {
-		if (!accepting || run.hasHelper || run.stopReason !== null) return;
+		if (run.hasHelper || run.stopReason !== null) return;
 		if (active.get(run.claimed.id) !== run) return;
 		for (const ids of run.awaiting) {
 			for (const id of ids) {

@@ -1,4 +1,5 @@
 // @ts-check
+import { addOncePerExecution } from './_once.mjs';
 
 /** Order step: records a captured payment; a non-positive amount fails like a declined card. */
 export default {
@@ -18,7 +19,8 @@ export default {
 			});
 		}
 		await ctx.sleep(50);
-		const payment = await ctx.db.add('payments', {
+		// A run that is repeated after a crash finds the payment it captured before.
+		const { record: payment } = await addOncePerExecution(ctx, 'payments', {
 			order_id: input.order_id,
 			amount: input.amount,
 			currency: input.currency ?? 'USD',

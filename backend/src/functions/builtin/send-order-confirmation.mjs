@@ -1,4 +1,5 @@
 // @ts-check
+import { addOncePerExecution } from './_once.mjs';
 
 /** Order step: logs the confirmation email of an order. */
 export default {
@@ -11,11 +12,10 @@ export default {
 	/** @param {{ order_id: unknown, email?: string }} input @param {any} ctx */
 	async handler(input, ctx) {
 		await ctx.sleep(20);
-		const logged = await ctx.db.add('email_log', {
+		const { record: logged } = await addOncePerExecution(ctx, 'email_log', {
 			to: input.email ?? 'customer@example.com',
 			subject: `Your order ${input.order_id} is confirmed`,
 			template: 'order_confirmation',
-			execution_id: ctx.execution.id,
 			status: 'logged',
 		});
 		return { order_id: input.order_id, confirmation_sent: true, email_log_id: logged.id };

@@ -1,6 +1,11 @@
 // @ts-check
 
-/** The canonical "send a welcome email" job: logs the email, and posts it when a URL is set. */
+/**
+ * The canonical "send a welcome email" job: logs the email, and posts it when a URL is set.
+ * A run that is repeated after a crash finds its log record and neither posts nor logs again. The
+ * post carries the execution id as its Idempotency-Key, so an email service can tell a repeat from
+ * a new email when the crash came between the post and the log record.
+ */
 export default {
 	name: 'send_welcome_email',
 	description:
@@ -11,6 +16,13 @@ export default {
 	],
 	/** @param {{ email: string, name?: string }} input @param {any} ctx */
 	async handler(input, ctx) {
+		const [earlier] = await ctx.db.query('email_log', {
+			where: { execution_id: ctx.execution.id },
+			limit: 1,
+		});
+		if (earlier) {
+			return { email_log_id: earlier.id, to: earlier.to, delivered: earlier.status === 'sent' };
+		}
 		const message = {
 			to: input.email,
 			subject: `Welcome${input.name ? `, ${input.name}` : ''}!`,
@@ -19,7 +31,10 @@ export default {
 		const url = ctx.settings.welcome_email_url;
 		let deliveredStatus = null;
 		if (typeof url === 'string' && url !== '') {
-			const response = await ctx.http.post(url, message, { timeoutMs: 10_000 });
+			const response = await ctx.http.post(url, message, {
+				timeoutMs: 10_000,
+				headers: { 'idempotency-key': ctx.execution.id },
+			});
 			deliveredStatus = response.status;
 			if (response.status >= 400) {
 				throw Object.assign(new Error(`The email service answered ${response.status}.`), {
