@@ -1,7 +1,7 @@
 // @ts-check
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { DataFileInUseError, startServer } from '../src/index.mjs';
@@ -52,5 +52,47 @@ describe('two servers on one data file', () => {
 		writeFileSync(`${dataFile}.lock`, String(gone));
 		const server = await startServer({ port: 0, dataFile, logLevel: 'silent' });
 		await server.close();
+	});
+
+	/**
+	 * Regression: a lock was stale only when its process id was not running. After a kill -9 in a
+	 * container the restarted server is often process 1 again, or the id belongs to another
+	 * process: the start waited 5 s and exited 2.
+	 */
+	it('takes over a lock left by a killed server whose process id is now its own', async () => {
+		const dataFile = join(t.dataFile, '..', 'own-pid.sqlite');
+		writeFileSync(`${dataFile}.lock`, String(process.pid));
+		const server = await startServer({
+			port: 0,
+			dataFile,
+			logLevel: 'silent',
+			dataFileLockWaitMs: 200,
+		});
+		const holder = JSON.parse(readFileSync(`${dataFile}.lock`, 'utf8'));
+		assert.equal(holder.pid, process.pid);
+		await server.close();
+		assert.equal(existsSync(`${dataFile}.lock`), false);
+	});
+
+	it('takes over a lock whose process id now belongs to another process', async (context) => {
+		if (!existsSync(`/proc/${process.pid}/stat`)) {
+			context.skip('no process start times on this system');
+			return;
+		}
+		const other = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)']);
+		try {
+			const dataFile = join(t.dataFile, '..', 'reused-pid.sqlite');
+			// What the killed server wrote: the same id, but a process that started at another time.
+			writeFileSync(`${dataFile}.lock`, JSON.stringify({ pid: other.pid, started: '1' }));
+			const server = await startServer({
+				port: 0,
+				dataFile,
+				logLevel: 'silent',
+				dataFileLockWaitMs: 200,
+			});
+			await server.close();
+		} finally {
+			other.kill('SIGKILL');
+		}
 	});
 });
