@@ -28,6 +28,7 @@ export function createUserStore(db, { now = Date.now } = {}) {
 		userByToken: db.prepare(`
 			SELECT users.* FROM auth_tokens JOIN users ON users.id = auth_tokens.user_id
 			WHERE auth_tokens.token_hash = ? AND (auth_tokens.expires_at IS NULL OR auth_tokens.expires_at > ?)`),
+		deleteStaticTokens: db.prepare(`DELETE FROM auth_tokens WHERE kind = 'static'`),
 		purgeExpiredTokens: db.prepare(
 			'DELETE FROM auth_tokens WHERE expires_at IS NOT NULL AND expires_at <= ?',
 		),
@@ -70,10 +71,20 @@ export function createUserStore(db, { now = Date.now } = {}) {
 			return token;
 		},
 
-		/** @param {string} token @param {number} userId */
-		addStaticToken(token, userId) {
-			statements.insertToken.run(hashToken(token), userId, 'static', now(), null);
-		},
+		/**
+		 * Makes `tokens` the static tokens, in one transaction: a token left out of this start's
+		 * flags (an earlier demo token included) stops working at once.
+		 * @param {{ token: string, userId: number }[]} tokens
+		 */
+		replaceStaticTokens: db.transaction(
+			(/** @type {{ token: string, userId: number }[]} */ tokens) => {
+				statements.deleteStaticTokens.run();
+				const at = now();
+				for (const { token, userId } of tokens) {
+					statements.insertToken.run(hashToken(token), userId, 'static', at, null);
+				}
+			},
+		),
 
 		/** @param {string} token @returns {User | null} */
 		userForToken(token) {
