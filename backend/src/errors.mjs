@@ -90,7 +90,8 @@ export const fatal = (/** @type {string} */ message) => new ApiError(500, ErrorC
 
 /**
  * Turns anything a function threw into the execution's error shape: a thrown error's own
- * `code`, `message` and `payload` win, so functions can fail with Xano-like errors.
+ * `code`, `message` and `payload` win, so functions can fail with Xano-like errors. A payload that
+ * JSON cannot carry is replaced by a description, so the code and message still reach the caller.
  * @param {unknown} thrown
  * @returns {ErrorShape}
  */
@@ -102,21 +103,36 @@ export function executionErrorFrom(thrown) {
 			code: typeof source.code === 'string' && source.code ? source.code : ExecutionErrorCode.Fatal,
 			message: typeof source.message === 'string' ? source.message : String(source.message ?? ''),
 		};
-		if (source.payload !== undefined) shape.payload = toJsonValue(source.payload);
+		if (source.payload !== undefined) {
+			try {
+				shape.payload = toJsonValue(source.payload);
+			} catch (error) {
+				if (!(error instanceof NotJsonError)) throw error;
+				shape.payload = {
+					payload_error: `The error payload is not JSON-serialisable: ${error.message}`,
+				};
+			}
+		}
 		return shape;
 	}
 	return { code: ExecutionErrorCode.Fatal, message: String(thrown) };
 }
 
+/** A value JSON cannot carry (a BigInt, a circular object, a throwing toJSON). */
+export class NotJsonError extends Error {}
+
 /**
- * A JSON round trip, so that what is stored and answered is exactly what JSON can carry.
+ * A JSON round trip, so that what is stored and answered is exactly what JSON can carry. Values
+ * JSON drops (undefined, functions) become null, as JSON.stringify makes them.
  * @param {unknown} value
+ * @throws {NotJsonError} when JSON.stringify refuses the value
  */
 export function toJsonValue(value) {
-	if (value === undefined) return null;
+	let text;
 	try {
-		return JSON.parse(JSON.stringify(value)) ?? null;
-	} catch {
-		return String(value);
+		text = JSON.stringify(value);
+	} catch (error) {
+		throw new NotJsonError(/** @type {Error} */ (error)?.message ?? String(error));
 	}
+	return text === undefined ? null : JSON.parse(text);
 }

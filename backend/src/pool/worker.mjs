@@ -1,7 +1,7 @@
 // @ts-check
 import { pathToFileURL } from 'node:url';
 import { workerData } from 'node:worker_threads';
-import { executionErrorFrom, toJsonValue } from '../errors.mjs';
+import { ExecutionErrorCode, NotJsonError, executionErrorFrom, toJsonValue } from '../errors.mjs';
 import { functionDefinitionOf } from '../functions/registry.mjs';
 import { createFunctionContext } from './function-context.mjs';
 
@@ -25,11 +25,32 @@ export default async function runFunction({ modulePath, execution, input, port }
 		// A stored input arrives as its JSON text and is parsed here, off the main thread.
 		const value = 'json' in input ? JSON.parse(input.json) : input.value;
 		const output = await definition.handler(value ?? {}, ctx);
-		return { ok: true, output: toJsonValue(output) };
+		return outcomeOf(output);
 	} catch (error) {
 		return { ok: false, error: executionErrorFrom(error) };
 	} finally {
 		dispose();
+	}
+}
+
+/**
+ * A returned value JSON cannot carry fails the run: storing a String() of it would record
+ * "[object Object]" as the output of a completed execution.
+ * @param {unknown} output
+ * @returns {{ ok: true, output: unknown } | { ok: false, error: import('../errors.mjs').ErrorShape }}
+ */
+function outcomeOf(output) {
+	try {
+		return { ok: true, output: toJsonValue(output) };
+	} catch (error) {
+		if (!(error instanceof NotJsonError)) throw error;
+		return {
+			ok: false,
+			error: {
+				code: ExecutionErrorCode.Fatal,
+				message: `The function's output is not JSON-serialisable: ${error.message}`,
+			},
+		};
 	}
 }
 
