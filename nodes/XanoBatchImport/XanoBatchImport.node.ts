@@ -16,10 +16,10 @@ import {
 import { errorItem, failedItem } from '../shared/items';
 import { searchFunctions } from '../shared/methods/searchFunctions';
 import type { ContractError, InvocationPriority } from '../shared/types';
-import { backendFor } from './batch-backend';
+import { backendFor, runTimeoutSeconds } from './batch-backend';
 import { batchItemIndexes, batchSlice, planBatches, type BatchSlice } from './batch-plan';
 import { batchImportProperties } from './description';
-import { batchIdempotencyKey } from './idempotency';
+import { batchContentDigest, batchIdempotencyKey, defaultImportId } from './idempotency';
 import {
 	errorToJson,
 	exceedsFailureTolerance,
@@ -172,7 +172,9 @@ export class XanoBatchImport implements INodeType {
 		}
 
 		const plan = planBatches(sourceItems.subarray(0, recordCount), batchSize);
-		const importId = options.importId?.trim() || this.getExecutionId();
+		const importId =
+			options.importId?.trim() ||
+			defaultImportId(this.getInstanceId(), this.getWorkflow().id ?? '', this.getExecutionId());
 		const runIndex = Number(this.getWorkflowDataProxy(0).$runIndex) || 0;
 		const buildInput = (slice: BatchSlice): IDataObject => ({
 			...additionalInput,
@@ -181,16 +183,23 @@ export class XanoBatchImport implements INodeType {
 			batch_count: plan.batchCount,
 		});
 
-		const outcomes = await runBatches(backendFor(this, functionName, plan, options.priority), {
+		const batchTimeout = options.batchTimeout ?? 600;
+		const backend = backendFor(this, {
+			functionName,
+			plan,
+			priority: options.priority,
+			runTimeoutSeconds: runTimeoutSeconds(batchTimeout),
+		});
+		const { outcomes, stop } = await runBatches(backend, {
 			plan,
 			concurrency: options.concurrency ?? 10,
 			retry: {
 				...DEFAULT_RETRY_POLICY,
 				maxRetries: options.maxRetries ?? DEFAULT_RETRY_POLICY.maxRetries,
 			},
-			batchTimeoutMs: (options.batchTimeout ?? 600) * 1000,
+			batchTimeoutMs: batchTimeout * 1000,
 			buildInput,
-			idempotencyKey: (slice) =>
+			idempotencyKey: (slice, input) =>
 				batchIdempotencyKey({
 					importId,
 					nodeId: node.id,
@@ -198,11 +207,16 @@ export class XanoBatchImport implements INodeType {
 					batchSize,
 					batchCount: plan.batchCount,
 					batchNumber: slice.batchNumber,
+					contentDigest: batchContentDigest(input),
 				}),
+			keepOutput: outputMode === 'batches',
 		});
+		// A refused token stops the import; without Continue On Fail it fails the node as it came.
+		if (stop !== null && !continueOnFail) throw stop.reason;
 
 		const summary = summarizeImport(functionName, outcomes, Date.now() - startedAt);
-		const failedTooOften = exceedsFailureTolerance(summary, options.toleratedFailurePercent ?? 0);
+		const failedTooOften =
+			stop !== null || exceedsFailureTolerance(summary, options.toleratedFailurePercent ?? 0);
 		if (failedTooOften && !continueOnFail) {
 			const first = outcomes.find((outcome) => outcome.status === 'failed');
 			const param = paramOf(first?.error ?? null);

@@ -86,7 +86,7 @@ export const batchImportProperties: INodeProperties[] = [
 				typeOptions: { minValue: 1 },
 				default: 600,
 				description:
-					'How long to wait for one attempt of one batch to finish. A batch still running after that counts as failed and is not retried.',
+					"How long one batch may run. It is sent as the batch execution's timeout (the backend allows 1 to 3,600 s; a longer value runs at most 3,600 s) and is how long the node waits for it. A batch that timed out or is still running after that counts as failed and is not retried: a new run of its records could import again what the first run already wrote.",
 			},
 			{
 				displayName: 'Import ID',
@@ -95,7 +95,7 @@ export const batchImportProperties: INodeProperties[] = [
 				default: '',
 				placeholder: 'e.g. customers-2026-01-31',
 				description:
-					'Names this import in the idempotency keys of its batches, so running it again skips the batches that already went through (while Xano keeps their executions). Empty uses the n8n execution ID: the node never imports a batch twice within one execution, and a new execution is a new import.',
+					'Names this import in the idempotency keys of its batches, so running it again skips the batches that already went through (while Xano keeps their executions). A batch whose records changed is imported again. Empty uses the n8n instance, workflow and execution: the node never imports a batch twice within one execution, and a new execution is a new import.',
 			},
 			{
 				displayName: 'Max Batches in Flight',

@@ -1,4 +1,9 @@
-import { batchIdempotencyKey } from '../../nodes/XanoBatchImport/idempotency';
+import {
+	batchContentDigest,
+	batchIdempotencyKey,
+	defaultImportId,
+	MAX_KEY_LENGTH,
+} from '../../nodes/XanoBatchImport/idempotency';
 import {
 	exceedsFailureTolerance,
 	listFailedBatches,
@@ -129,9 +134,10 @@ describe('batchIdempotencyKey', () => {
 		batchSize: 100,
 		batchCount: 7,
 		batchNumber: 3,
+		contentDigest: batchContentDigest({ records: [{ id: 1 }], batch_number: 3 }),
 	};
 
-	it('is the same for the same execution, node, layout and batch', () => {
+	it('is the same for the same execution, node, layout, batch and content', () => {
 		expect(batchIdempotencyKey(parts)).toBe(batchIdempotencyKey({ ...parts }));
 	});
 
@@ -142,5 +148,49 @@ describe('batchIdempotencyKey', () => {
 		expect(batchIdempotencyKey({ ...parts, runIndex: 1 })).not.toBe(key);
 		expect(batchIdempotencyKey({ ...parts, batchSize: 50 })).not.toBe(key);
 		expect(batchIdempotencyKey({ ...parts, batchNumber: 4 })).not.toBe(key);
+		expect(batchIdempotencyKey({ ...parts, contentDigest: 'other' })).not.toBe(key);
+	});
+
+	it("stays within the contract's 255 characters with a long Import ID, still naming it", () => {
+		const long = batchIdempotencyKey({ ...parts, importId: 'x'.repeat(400) });
+		expect(long.length).toBeLessThanOrEqual(MAX_KEY_LENGTH);
+		expect(batchIdempotencyKey({ ...parts, importId: `${'x'.repeat(399)}y` })).not.toBe(long);
+	});
+});
+
+describe('batchContentDigest (same Import ID with changed input once kept the old keys)', () => {
+	const input = { table: 't', records: [{ id: 1 }, { id: 2 }], batch_number: 1, batch_count: 2 };
+
+	it('is the same for the same records and input', () => {
+		expect(batchContentDigest(input)).toBe(
+			batchContentDigest({ ...input, records: [{ id: 1 }, { id: 2 }] }),
+		);
+	});
+
+	it('differs when a record, their order or another input field differs', () => {
+		const digest = batchContentDigest(input);
+		expect(batchContentDigest({ ...input, records: [{ id: 1 }, { id: 3 }] })).not.toBe(digest);
+		expect(batchContentDigest({ ...input, records: [{ id: 2 }, { id: 1 }] })).not.toBe(digest);
+		expect(batchContentDigest({ ...input, records: [{ id: 1 }] })).not.toBe(digest);
+		expect(batchContentDigest({ ...input, table: 'u' })).not.toBe(digest);
+		// Record boundaries count: ["a\nb"] is not ["a", "b"].
+		expect(batchContentDigest({ records: ['a\nb'] })).not.toBe(
+			batchContentDigest({ records: ['a', 'b'] }),
+		);
+	});
+});
+
+describe('defaultImportId (execution ids of two n8n instances once collided)', () => {
+	const instanceA = 'a'.repeat(64);
+	const instanceB = 'b'.repeat(64);
+
+	it('names the instance and the workflow besides the execution', () => {
+		expect(defaultImportId(instanceA, 'wf1', '12')).not.toBe(
+			defaultImportId(instanceB, 'wf1', '12'),
+		);
+		expect(defaultImportId(instanceA, 'wf1', '12')).not.toBe(
+			defaultImportId(instanceA, 'wf2', '12'),
+		);
+		expect(defaultImportId(instanceA, 'wf1', '12')).toBe(defaultImportId(instanceA, 'wf1', '12'));
 	});
 });

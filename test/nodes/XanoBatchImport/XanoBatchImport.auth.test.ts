@@ -2,6 +2,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { XanoBatchImport } from '../../../nodes/XanoBatchImport/XanoBatchImport.node';
 import { startXanoFixture } from '../../helpers/xano-fixture';
+import { pairedIndexes, range } from './support';
 import type { XanoFixture } from '../../helpers/xano-fixture';
 
 let fixture: XanoFixture;
@@ -32,5 +33,37 @@ describe('Xano Batch Import with a rejected token', () => {
 		// The two lanes in flight finish (n8n sends each again once after its 401); no new batch
 		// starts after the first refusal. Before, all 40 batches were tried: 80 requests.
 		expect(fixture.proxy.count('POST', '/async/invoke')).toBeLessThanOrEqual(4);
+	});
+
+	test('with Continue On Fail, stops at a 401 but emits the failures with their items instead of throwing (it threw)', async () => {
+		fixture.runner.credentials.set('xanoAsyncApi', { baseUrl: fixture.baseUrl, token: 'wrong' });
+		fixture.proxy.reset();
+		const items: IDataObject[] = Array.from({ length: 40 }, (_, index) => ({ id: index }));
+		const result = await fixture.runner.run({
+			nodeType: 'xanoBatchImport',
+			parameters: {
+				function: { __rl: true, mode: 'name', value: 'import_batch' },
+				batchSize: 1,
+				options: { concurrency: 2, maxRetries: 0 },
+			},
+			items,
+			onError: 'continueRegularOutput',
+		});
+		expect(result.error).toBeUndefined();
+		expect(fixture.proxy.count('POST', '/async/invoke')).toBeLessThanOrEqual(4);
+		const [summary, ...failures] = result.outputs[0];
+		expect(summary.json).toMatchObject({
+			batches_total: 40,
+			batches_succeeded: 0,
+			batches_failed: 40,
+		});
+		expect(pairedIndexes(summary)).toEqual(range(40));
+		expect(failures).toHaveLength(40);
+		expect(failures.map((item) => pairedIndexes(item))).toEqual(range(40).map((index) => [index]));
+		const messages = failures.map((item) => String(item.json.error));
+		expect(messages.some((message) => /HTTP 401 ERROR_CODE_UNAUTHORIZED/.test(message))).toBe(true);
+		expect(
+			messages.filter((message) => /Not sent: the import stopped/.test(message)).length,
+		).toBeGreaterThanOrEqual(36);
 	});
 });
