@@ -1,6 +1,8 @@
 import { NodeOperationError } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
+import { textValue } from '../shared/parameter-values';
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function fieldValue(json: IDataObject, path: string): unknown {
@@ -32,7 +34,12 @@ export function executionIdsFor(
 	let raw: unknown;
 	let origin: string;
 	if (source === 'field') {
-		const field = (this.getNodeParameter('idField', itemIndex, 'execution_id') as string).trim();
+		const field = textValue(
+			this.getNode(),
+			this.getNodeParameter('idField', itemIndex, 'execution_id'),
+			'The ID Field',
+			itemIndex,
+		);
 		raw = fieldValue(item.json, field);
 		origin = `field "${field}"`;
 	} else {

@@ -47,7 +47,9 @@ export class XanoAsyncInvoke implements INodeType {
 			: 0;
 		// Checked before anything starts: a wait that cannot be done must not leave executions behind.
 		if (!isTimeoutSeconds(timeoutSeconds)) {
-			throw invalidTimeoutError(this.getNode(), timeoutSeconds, 0, 'Wait Timeout');
+			const failure = invalidTimeoutError(this.getNode(), timeoutSeconds, 0, 'Wait Timeout');
+			if (stopOnError) throw failure;
+			return [items.map((_, itemIndex) => errorItem(failure, itemIndex))];
 		}
 
 		for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {

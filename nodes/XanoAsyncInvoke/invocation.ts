@@ -1,15 +1,19 @@
 import { jsonParse, NodeOperationError } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
+import { choiceValue, numberValue, textValue } from '../shared/parameter-values';
 import type { InvocationPriority, InvocationRequest } from '../shared/types';
 
 type InputSource = 'itemJson' | 'json' | 'fields';
 
+const PRIORITIES: readonly InvocationPriority[] = ['low', 'normal', 'high', 'critical'];
+
+/** The Options collection as expressions may fill it: any field may hold any JSON value. */
 interface InvokeOptions {
-	idempotencyKey?: string;
-	priority?: InvocationPriority;
-	timeout?: number;
-	tags?: string | string[];
+	idempotencyKey?: unknown;
+	priority?: unknown;
+	timeout?: unknown;
+	tags?: unknown;
 }
 
 function isPlainObject(value: unknown): value is IDataObject {
@@ -27,12 +31,13 @@ function inputFor(
 
 	if (source === 'fields') {
 		const fields = this.getNodeParameter('inputFields.field', itemIndex, []) as Array<{
-			name: string;
+			name?: unknown;
 			value: unknown;
 		}>;
 		const input: IDataObject = {};
 		for (const field of fields) {
-			if (field.name) input[field.name] = field.value as IDataObject[string];
+			const name = textValue(this.getNode(), field.name, 'The name of an input field', itemIndex);
+			if (name !== '') input[name] = field.value as IDataObject[string];
 		}
 		return input;
 	}
@@ -67,10 +72,11 @@ function inputFor(
 	return parsed;
 }
 
-function tagsOf(raw: string | string[] | undefined): string[] | undefined {
-	if (raw === undefined) return undefined;
-	const tags = (Array.isArray(raw) ? raw : String(raw).split(','))
-		.map((tag) => String(tag).trim())
+/** Tags as comma-separated text, a number, or a list of those (an expression may give a list). */
+function tagsOf(this: IExecuteFunctions, raw: unknown, itemIndex: number): string[] | undefined {
+	const node = this.getNode();
+	const tags = (Array.isArray(raw) ? raw : textValue(node, raw, 'Tags', itemIndex).split(','))
+		.map((tag: unknown) => textValue(node, tag, 'Each of the Tags', itemIndex))
 		.filter((tag) => tag !== '');
 	return tags.length > 0 ? tags : undefined;
 }
@@ -81,9 +87,12 @@ export function invocationFor(
 	itemIndex: number,
 	item: INodeExecutionData,
 ): InvocationRequest {
-	const name = String(
-		this.getNodeParameter('function', itemIndex, '', { extractValue: true }) ?? '',
-	).trim();
+	const name = textValue(
+		this.getNode(),
+		this.getNodeParameter('function', itemIndex, '', { extractValue: true }),
+		'The Function',
+		itemIndex,
+	);
 	if (name === '') {
 		throw new NodeOperationError(this.getNode(), `No function is set for item ${itemIndex}`, {
 			itemIndex,
@@ -94,11 +103,14 @@ export function invocationFor(
 		function: name,
 		input: inputFor.call(this, itemIndex, item),
 	};
-	const key = options.idempotencyKey?.trim();
-	if (key) invocation.idempotency_key = key;
-	if (options.priority) invocation.priority = options.priority;
-	if (options.timeout !== undefined) invocation.timeout = options.timeout;
-	const tags = tagsOf(options.tags);
+	const node = this.getNode();
+	const key = textValue(node, options.idempotencyKey, 'The Idempotency Key', itemIndex);
+	if (key !== '') invocation.idempotency_key = key;
+	const priority = choiceValue(node, options.priority, PRIORITIES, 'The Priority', itemIndex);
+	if (priority) invocation.priority = priority;
+	const timeout = numberValue(node, options.timeout, 'The Timeout', itemIndex);
+	if (timeout !== undefined) invocation.timeout = timeout;
+	const tags = tagsOf.call(this, options.tags, itemIndex);
 	if (tags) invocation.tags = tags;
 	return invocation;
 }
