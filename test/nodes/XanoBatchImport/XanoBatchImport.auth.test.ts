@@ -1,4 +1,4 @@
-import type { IDataObject } from 'n8n-workflow';
+import type { IDataObject, INode } from 'n8n-workflow';
 
 import { XanoBatchImport } from '../../../nodes/XanoBatchImport/XanoBatchImport.node';
 import { startXanoFixture } from '../../helpers/xano-fixture';
@@ -14,19 +14,25 @@ afterAll(async () => {
 	await fixture?.stop();
 });
 
+/** 40 batches of one record, two in flight, no retries, sent with a token the backend refuses. */
+async function importWithWrongToken(onError?: INode['onError']) {
+	fixture.runner.credentials.set('xanoAsyncApi', { baseUrl: fixture.baseUrl, token: 'wrong' });
+	const items: IDataObject[] = Array.from({ length: 40 }, (_, index) => ({ id: index }));
+	return await fixture.runner.run({
+		nodeType: 'xanoBatchImport',
+		parameters: {
+			function: { __rl: true, mode: 'name', value: 'import_batch' },
+			batchSize: 1,
+			options: { concurrency: 2, maxRetries: 0 },
+		},
+		items,
+		onError,
+	});
+}
+
 describe('Xano Batch Import with a rejected token', () => {
 	test('stops the import at the first 401 instead of failing (and logging in for) every batch', async () => {
-		fixture.runner.credentials.set('xanoAsyncApi', { baseUrl: fixture.baseUrl, token: 'wrong' });
-		const items: IDataObject[] = Array.from({ length: 40 }, (_, index) => ({ id: index }));
-		const result = await fixture.runner.run({
-			nodeType: 'xanoBatchImport',
-			parameters: {
-				function: { __rl: true, mode: 'name', value: 'import_batch' },
-				batchSize: 1,
-				options: { concurrency: 2, maxRetries: 0 },
-			},
-			items,
-		});
+		const result = await importWithWrongToken();
 		expect(result.error?.message).toMatch(
 			/^Xano answered HTTP 401 ERROR_CODE_UNAUTHORIZED for item \d+/,
 		);
@@ -36,19 +42,8 @@ describe('Xano Batch Import with a rejected token', () => {
 	});
 
 	test('with Continue On Fail, stops at a 401 but emits the failures with their items instead of throwing (it threw)', async () => {
-		fixture.runner.credentials.set('xanoAsyncApi', { baseUrl: fixture.baseUrl, token: 'wrong' });
 		fixture.proxy.reset();
-		const items: IDataObject[] = Array.from({ length: 40 }, (_, index) => ({ id: index }));
-		const result = await fixture.runner.run({
-			nodeType: 'xanoBatchImport',
-			parameters: {
-				function: { __rl: true, mode: 'name', value: 'import_batch' },
-				batchSize: 1,
-				options: { concurrency: 2, maxRetries: 0 },
-			},
-			items,
-			onError: 'continueRegularOutput',
-		});
+		const result = await importWithWrongToken('continueRegularOutput');
 		expect(result.error).toBeUndefined();
 		expect(fixture.proxy.count('POST', '/async/invoke')).toBeLessThanOrEqual(4);
 		const [summary, ...failures] = result.outputs[0];

@@ -1,9 +1,7 @@
-import type { IDataObject } from 'n8n-workflow';
+import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
-import { XanoBatchImport } from '../../../nodes/XanoBatchImport/XanoBatchImport.node';
 import { startBackend, type RunningBackend } from '../../helpers/backend';
-import { N8nRunner } from '../../helpers/n8n-runner';
-import { range, readTable } from './support';
+import { batchImportRunner, finishedExecutionsOf, range, readTable } from './support';
 
 jest.setTimeout(120_000);
 
@@ -17,21 +15,15 @@ afterAll(async () => {
 });
 
 function runnerFor() {
-	const runner = new N8nRunner([XanoBatchImport]);
-	runner.credentials.set('xanoAsyncApi', { baseUrl: backend.baseUrl, token: backend.token });
-	return runner;
+	return batchImportRunner(backend);
 }
 
 async function executionsOf(table: string): Promise<IDataObject[]> {
-	const response = await fetch(
-		`${backend.baseUrl}/async/executions?function=import_batch&per_page=1000`,
-		{ headers: { Authorization: `Bearer ${backend.token}` } },
-	);
-	const body = (await response.json()) as { items: IDataObject[] };
-	return body.items.filter((execution) => (execution.input as IDataObject)?.table === table);
+	const executions = await finishedExecutionsOf(backend, 'import_batch');
+	return executions.filter((execution) => (execution.input as IDataObject)?.table === table);
 }
 
-function parameters(table: string, options: IDataObject) {
+function parameters(table: string, options: INodeParameters): INodeParameters {
 	return {
 		function: { __rl: true, mode: 'name', value: 'import_batch' },
 		recordSource: 'field',

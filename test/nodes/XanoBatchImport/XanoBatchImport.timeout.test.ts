@@ -1,8 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { XanoBatchImport } from '../../../nodes/XanoBatchImport/XanoBatchImport.node';
 import { startBackend, type RunningBackend } from '../../helpers/backend';
-import { N8nRunner } from '../../helpers/n8n-runner';
+import { batchImportRunner, finishedExecutionsOf } from './support';
 
 jest.setTimeout(120_000);
 
@@ -18,18 +17,12 @@ afterAll(async () => {
 });
 
 function runnerFor() {
-	const runner = new N8nRunner([XanoBatchImport]);
-	runner.credentials.set('xanoAsyncApi', { baseUrl: backend.baseUrl, token: backend.token });
-	return runner;
+	return batchImportRunner(backend);
 }
 
 async function slowTaskRuns(importId: string): Promise<IDataObject[]> {
-	const response = await fetch(
-		`${backend.baseUrl}/async/executions?function=slow_task&per_page=1000`,
-		{ headers: { Authorization: `Bearer ${backend.token}` } },
-	);
-	const body = (await response.json()) as { items: IDataObject[] };
-	return body.items.filter((execution) =>
+	const executions = await finishedExecutionsOf(backend, 'slow_task');
+	return executions.filter((execution) =>
 		String(execution.idempotency_key).startsWith(`n8n-batch:${importId}:`),
 	);
 }

@@ -1,6 +1,28 @@
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
+import { XanoBatchImport } from '../../../nodes/XanoBatchImport/XanoBatchImport.node';
 import type { RunningBackend } from '../../helpers/backend';
+import { N8nRunner } from '../../helpers/n8n-runner';
+
+/** An n8n runner with Batch Import whose credential points straight at the backend. */
+export function batchImportRunner(backend: RunningBackend): N8nRunner {
+	const runner = new N8nRunner([XanoBatchImport]);
+	runner.credentials.set('xanoAsyncApi', { baseUrl: backend.baseUrl, token: backend.token });
+	return runner;
+}
+
+/** The finished executions of one function (first 1,000), as the backend lists them. */
+export async function finishedExecutionsOf(
+	backend: RunningBackend,
+	functionName: string,
+): Promise<IDataObject[]> {
+	const response = await fetch(
+		`${backend.baseUrl}/async/executions?function=${functionName}&per_page=1000`,
+		{ headers: { Authorization: `Bearer ${backend.token}` } },
+	);
+	if (!response.ok) throw new Error(`GET async/executions: HTTP ${response.status}`);
+	return ((await response.json()) as { items: IDataObject[] }).items;
+}
 
 /** Every record of a ctx.db table, through the reference backend's paged table view. */
 export async function readTable(backend: RunningBackend, table: string): Promise<IDataObject[]> {
