@@ -351,23 +351,48 @@ export function createExecutor(deps) {
 		},
 
 		/**
-		 * Runs a function now, in a pool slot, without storing an execution.
-		 * @param {{ ownerId: number, functionName: string, input: unknown, timeoutSeconds: number, executionId: string }} request
+		 * Runs a function now, in a pool slot, without storing an execution. When `signal` aborts
+		 * (the client hung up), a run still waiting for a slot is dropped and a running one is
+		 * cancelled, so it does not hold its slot for nobody up to its timeout.
+		 * @param {{ ownerId: number, functionName: string, input: unknown, timeoutSeconds: number, executionId: string, signal?: AbortSignal }} request
 		 * @returns {Promise<SyncOutcome>}
 		 */
-		runSync({ ownerId, functionName, input, timeoutSeconds, executionId }) {
+		runSync({ ownerId, functionName, input, timeoutSeconds, executionId, signal }) {
 			return new Promise((resolve) => {
-				syncWaiting.push({
+				const waiting = {
 					claimed: {
 						id: executionId,
 						ownerId,
 						function: functionName,
-						input: { value: input },
+						input: /** @type {import('../storage/execution-store.mjs').TaskInput} */ ({
+							value: input,
+						}),
 						attempts: 1,
 						timeoutSeconds,
 					},
-					resolve,
-				});
+					/** @param {SyncOutcome} outcome */
+					resolve(outcome) {
+						signal?.removeEventListener('abort', onAbort);
+						resolve(outcome);
+					},
+				};
+				const onAbort = () => {
+					const position = syncWaiting.indexOf(waiting);
+					if (position === -1) {
+						stop(executionId, 'cancel');
+						return;
+					}
+					syncWaiting.splice(position, 1);
+					waiting.resolve({
+						status: 'failed',
+						output: null,
+						error: { code: ExecutionErrorCode.Cancelled, message: 'The client went away.' },
+						duration_ms: 0,
+					});
+				};
+				if (signal?.aborted) return onAbort();
+				signal?.addEventListener('abort', onAbort, { once: true });
+				syncWaiting.push(waiting);
 				schedulePump();
 			});
 		},

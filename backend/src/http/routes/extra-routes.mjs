@@ -51,13 +51,25 @@ export function registerExtraRoutes(app, { path, services, callerOf }) {
 		if (typeof timeout !== 'number' || !Number.isFinite(timeout) || timeout < 1 || timeout > 3600) {
 			throw inputError('timeout', 'timeout must be a number of seconds from 1 to 3600.');
 		}
-		const outcome = await executor.runSync({
-			ownerId: caller.id,
-			functionName: entry.name,
-			input,
-			timeoutSeconds: timeout,
-			executionId: randomUUID(),
-		});
+		// A client that hangs up before the answer cancels the run: nobody is left to read it.
+		const hungUp = new AbortController();
+		const onClose = () => {
+			if (!reply.raw.writableFinished) hungUp.abort();
+		};
+		reply.raw.once('close', onClose);
+		let outcome;
+		try {
+			outcome = await executor.runSync({
+				ownerId: caller.id,
+				functionName: entry.name,
+				input,
+				timeoutSeconds: timeout,
+				executionId: randomUUID(),
+				signal: hungUp.signal,
+			});
+		} finally {
+			reply.raw.off('close', onClose);
+		}
 		reply.header('x-duration-ms', String(outcome.duration_ms));
 		if (outcome.status === 'completed') return outcome.output;
 		const error = outcome.error ?? { code: ErrorCode.Fatal, message: 'The function failed.' };
