@@ -1,5 +1,5 @@
 // @ts-check
-import { inputError, notFound, tooManyRequests } from './errors.mjs';
+import { ApiError, ErrorCode, inputError, notFound, tooManyRequests } from './errors.mjs';
 import { PRIORITY_RANK, QueueFullError } from './storage/execution-store.mjs';
 
 export const MAX_BULK_INVOCATIONS = 1000;
@@ -92,11 +92,25 @@ export function createInvocationService(deps) {
 			return results;
 		} catch (error) {
 			if (error instanceof QueueFullError) {
-				throw tooManyRequests(error.message, retryAfterSeconds(error.pending), {
+				const payload = {
 					pending: error.pending,
 					requested: error.requested,
 					queue_size: error.queueSize,
-				});
+					exceeds_queue_size: error.requested > error.queueSize,
+				};
+				// All or none: a request with more new invocations than the queue holds would be
+				// refused on an empty queue too, so it gets no Retry-After, only the size to split to.
+				if (payload.exceeds_queue_size) {
+					throw new ApiError(
+						429,
+						ErrorCode.TooManyRequests,
+						`This request alone has ${error.requested} new invocations, more than the queue ` +
+							`holds (queue size ${error.queueSize}), so waiting cannot help: send at most ` +
+							`${error.queueSize} per request.`,
+						payload,
+					);
+				}
+				throw tooManyRequests(error.message, retryAfterSeconds(error.pending), payload);
 			}
 			throw error;
 		}

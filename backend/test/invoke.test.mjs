@@ -1,7 +1,7 @@
 // @ts-check
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { startTestServer, waitForStatus } from './support/harness.mjs';
+import { eventually, startTestServer, waitForStatus } from './support/harness.mjs';
 
 describe('POST /async/invoke', () => {
 	/** @type {Awaited<ReturnType<typeof startTestServer>>} */
@@ -212,5 +212,38 @@ describe('queue limit', () => {
 		assert.equal(hit.body.execution_id, blocker.execution_id);
 		const cancel = await t.api.post(`/async/executions/${blocker.execution_id}/cancel`);
 		assert.equal(cancel.status, 200);
+	});
+
+	/**
+	 * Regression: a bulk request with more new invocations than --queue-size was answered 429 with
+	 * a Retry-After even on an empty queue, though it could never be accepted whole.
+	 */
+	it('refuses a request larger than the queue without a Retry-After, naming the queue size', async () => {
+		await eventually(async () => (await t.api.get('/async/stats')).body.queue_depth === 0, {
+			what: 'an empty queue',
+		});
+		const tooLarge = await t.api.post('/async/invoke', {
+			invocations: Array.from({ length: 4 }, () => ({ function: 'echo' })),
+		});
+		assert.equal(tooLarge.status, 429);
+		assert.equal(tooLarge.headers.get('retry-after'), null);
+		assert.equal(tooLarge.body.code, 'ERROR_CODE_TOO_MANY_REQUESTS');
+		assert.match(tooLarge.body.message, /more than the queue holds \(queue size 3\)/);
+		assert.deepEqual(tooLarge.body.payload, {
+			pending: 0,
+			requested: 4,
+			queue_size: 3,
+			exceeds_queue_size: true,
+		});
+		assert.equal((await t.api.get('/async/stats')).body.queue_depth, 0);
+
+		// Idempotency hits need no room, so only the new invocations count against the size.
+		const fits = await t.api.post('/async/invoke', {
+			invocations: [
+				...Array.from({ length: 3 }, () => ({ function: 'echo', idempotency_key: 'same' })),
+				{ function: 'echo' },
+			],
+		});
+		assert.equal(fits.status, 202);
 	});
 });
