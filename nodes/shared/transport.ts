@@ -9,7 +9,8 @@ import type {
 
 import { backendAddressOf, endpointUrl } from './addressing';
 import type { AnswerCheck } from './answers';
-import { toXanoApiError, unexpectedAnswerError, XanoApiError } from './errors';
+import { toXanoApiError, unexpectedAnswerError } from './errors';
+import { isRateLimited, rateLimitWaitMs } from './rate-limit';
 import { sleepUnlessCancelled } from './sleep';
 import type { ContractEndpoint, CredentialTypeName } from './types';
 
@@ -27,8 +28,10 @@ export interface XanoRequest {
 	itemIndex?: number;
 	/** Client-side limit; a long-poll passes its own timeout plus a margin. */
 	timeoutMs?: number;
-	/** How often to wait out a 429 (`Retry-After`, capped) and try again. */
+	/** How often to wait out a 429 as `Retry-After` says (see rate-limit.ts) and try again. */
 	rateLimitRetries?: number;
+	/** Epoch ms no 429 wait may pass; at that point the 429 is thrown instead. */
+	deadline?: number;
 	/** Answer `null` instead of failing when the backend answers 404 (an optional endpoint). */
 	nullWhenNotFound?: boolean;
 	/** What a 2xx answer must look like; one that does not fit fails the call clearly. */
@@ -36,9 +39,6 @@ export interface XanoRequest {
 }
 
 const DEFAULT_TIMEOUT_MS = 60_000;
-const MAX_RATE_LIMIT_WAIT_MS = 30_000;
-/** A `Retry-After` of 0 (or a date already past) still waits this long: a retry must not hammer. */
-const MIN_RATE_LIMIT_WAIT_MS = 1_000;
 
 /** The credential type chosen by the node's `authentication` parameter. */
 export function credentialTypeOf(context: XanoContext): CredentialTypeName {
@@ -85,10 +85,9 @@ export async function xanoApiRequest<T>(this: XanoContext, request: XanoRequest)
 		} catch (thrown) {
 			const error = toXanoApiError(this.getNode(), thrown, request.itemIndex);
 			if (error.status === 404 && request.nullWhenNotFound) return null as T;
-			if (!isRetryableRateLimit(error) || retriesLeft <= 0) throw error;
+			const waitMs = isRateLimited(error) ? rateLimitWaitMs(error, request.deadline) : null;
+			if (waitMs === null || retriesLeft <= 0) throw error;
 			retriesLeft--;
-			const askedMs = (error.retryAfterSeconds ?? 1) * 1000;
-			const waitMs = Math.min(Math.max(askedMs, MIN_RATE_LIMIT_WAIT_MS), MAX_RATE_LIMIT_WAIT_MS);
 			await sleepUnlessCancelled(waitMs, cancelSignalOf(this));
 			continue;
 		}
@@ -98,8 +97,4 @@ export async function xanoApiRequest<T>(this: XanoContext, request: XanoRequest)
 		}
 		return answer as T;
 	}
-}
-
-function isRetryableRateLimit(error: XanoApiError): boolean {
-	return error.status === 429;
 }
