@@ -1,7 +1,9 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
 import { executionList } from './answers';
+import { toXanoApiError, XanoApiError } from './errors';
 import { chunksOf } from './items';
+import { isRateLimited, rateLimitWaitMs } from './rate-limit';
 import { sleepUnlessCancelled, throwIfCancelled } from './sleep';
 import { xanoApiRequest } from './transport';
 import { isTerminal, MAX_BATCH_SIZE } from './types';
@@ -48,6 +50,7 @@ export async function awaitExecutions(
 		return execution !== undefined && isTerminal(execution.status);
 	};
 	const satisfied = () => (plan.until === 'any' ? uniqueIds.some(isDone) : uniqueIds.every(isDone));
+	const report = () => plan.executionIds.map((id) => latest.get(id) ?? notFoundExecution(id));
 
 	let backoffMs = FIRST_BACKOFF_MS;
 	// One read is always made, and one more right at the deadline after a final sleep, so that a
@@ -60,6 +63,7 @@ export async function awaitExecutions(
 		// With several chunks, `any` cannot hold on one chunk while another finishes first.
 		const mayHold = plan.until === 'all' || chunks.length === 1;
 		let heldEnough = true;
+		let rateLimited = false;
 		for (const chunk of chunks) {
 			// Rounded: the hold ends at most half a second after the deadline, never a second early.
 			const holdSeconds = mayHold
@@ -68,14 +72,20 @@ export async function awaitExecutions(
 			const body: AwaitRequest = { execution_ids: chunk, timeout: holdSeconds };
 			if (plan.until === 'any') body.until = 'any';
 			const startedAt = Date.now();
-			const answer = await (xanoApiRequest<Execution[]>).call(this, {
-				method: 'POST',
-				endpoint: 'await',
-				body,
-				itemIndex: plan.itemIndex,
-				timeoutMs: holdSeconds * 1000 + TRANSPORT_MARGIN_MS,
-				check: executionList(chunk.length),
-			});
+			const answer = await readChunk.call(this, body, plan.itemIndex);
+			if (answer instanceof XanoApiError) {
+				// Rate limited: wait as Retry-After says and read again, unless the deadline comes
+				// first. Then every id last read is reported as it was (Still Running); an id never
+				// read has no state to report, so the 429 is the answer.
+				const waitMs = rateLimitWaitMs(answer, deadline);
+				if (waitMs === null) {
+					if (uniqueIds.every((id) => latest.has(id))) return report();
+					throw answer;
+				}
+				await sleepUnlessCancelled(waitMs, signal);
+				rateLimited = true;
+				break;
+			}
 			chunk.forEach((id, position) => latest.set(id, answer[position]));
 			const chunkSatisfied = plan.until === 'any' ? chunk.some(isDone) : chunk.every(isDone);
 			if (!chunkSatisfied && Date.now() - startedAt + EARLY_ANSWER_MARGIN_MS < holdSeconds * 1000) {
@@ -85,12 +95,34 @@ export async function awaitExecutions(
 		}
 		const remainingMs = deadline - Date.now();
 		readAgain = !satisfied() && remainingMs > 0;
-		if (readAgain && !(mayHold && heldEnough && remainingMs >= 500)) {
+		if (readAgain && !rateLimited && !(mayHold && heldEnough && remainingMs >= 500)) {
 			await sleepUnlessCancelled(Math.min(backoffMs, remainingMs), signal);
 			backoffMs = Math.min(backoffMs * 2, MAX_BACKOFF_MS);
 		}
 	}
-	return plan.executionIds.map((id) => latest.get(id) ?? notFoundExecution(id));
+	return report();
+}
+
+/** One await request; a 429 is answered, for the caller to wait out within its deadline. */
+async function readChunk(
+	this: IExecuteFunctions,
+	body: AwaitRequest,
+	itemIndex: number | undefined,
+): Promise<Execution[] | XanoApiError> {
+	try {
+		return await (xanoApiRequest<Execution[]>).call(this, {
+			method: 'POST',
+			endpoint: 'await',
+			body,
+			itemIndex,
+			timeoutMs: body.timeout * 1000 + TRANSPORT_MARGIN_MS,
+			check: executionList(body.execution_ids.length),
+		});
+	} catch (error) {
+		const failure = toXanoApiError(this.getNode(), error, itemIndex);
+		if (isRateLimited(failure)) return failure;
+		throw failure;
+	}
 }
 
 /** Unreachable: every id is read at least once, and the transport checks each answer's shape. */
