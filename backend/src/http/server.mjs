@@ -57,7 +57,9 @@ export function buildHttpServer({ services, log, startedAt }) {
 		bodyLimit: options.bodyLimitBytes,
 		genReqId: () => randomUUID(),
 		clientErrorHandler: answerClientError,
-		return503OnClosing: true,
+		// Fastify's own 503 while closing has its own body; the onRequest hook below answers it in
+		// Xano's shape instead.
+		return503OnClosing: false,
 		// Every branch of the group serves the same endpoints, as a Xano branch would.
 		rewriteUrl: (request) => (request.url ?? '/').replace(branchPrefix, `/api:${group}`),
 	});
@@ -120,6 +122,17 @@ export function buildHttpServer({ services, log, startedAt }) {
 	app.addHook('preClose', (done) => {
 		closing = true;
 		done();
+	});
+
+	// A request that reaches a closing server (on a keep-alive connection; new connections are
+	// refused) is not started: it could outlive the database.
+	app.addHook('onRequest', (_request, reply, done) => {
+		if (!closing) return done();
+		reply.code(503).send({
+			code: ErrorCode.Fatal,
+			message: 'The server is shutting down; send the request again once it is back.',
+			payload: '',
+		});
 	});
 
 	// Echo Xano's data-source header unchanged (this server has a single data source), and answer
