@@ -16,6 +16,11 @@ export interface StartBackendOptions {
 	env?: Record<string, string>;
 	/** Reuse this SQLite file (e.g. to restart on the same data); it is then not deleted on stop. */
 	dataFile?: string;
+	/**
+	 * The static token to start with; default a new one. A restart on the same data passes the
+	 * first start's token, since the backend revokes static tokens its flags leave out.
+	 */
+	token?: string;
 	/** How long to wait for the first stdout line; default 20 s. */
 	startTimeoutMs?: number;
 }
@@ -47,7 +52,7 @@ export async function startBackend(options: StartBackendOptions = {}): Promise<R
 	const dataFile = options.dataFile ?? join(tempFolder as string, 'backend.sqlite');
 	const email = 'tester@example.com';
 	const password = randomBytes(12).toString('base64url');
-	const token = `test_${randomBytes(24).toString('base64url')}`;
+	const token = options.token ?? `test_${randomBytes(24).toString('base64url')}`;
 
 	const child = spawn(
 		process.execPath,

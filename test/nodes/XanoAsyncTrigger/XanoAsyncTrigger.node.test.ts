@@ -210,6 +210,7 @@ describe('Xano Async Trigger when a poll fails', () => {
 		let backend = await startBackend({ args: ['--queue-size', '5000'] });
 		const dataFile = backend.dataFile;
 		const port = new URL(backend.baseUrl).port;
+		const token = backend.token;
 		const restarted: RunningBackend[] = [];
 		try {
 			const { session } = triggerSession(backend);
@@ -223,7 +224,11 @@ describe('Xano Async Trigger when a poll fails', () => {
 			await expect(session.poll()).rejects.toThrow(/refused the connection|Could not reach/);
 			expect(JSON.stringify(session.staticData())).toBe(cursor);
 
-			backend = await startBackend({ dataFile, args: ['--queue-size', '5000', '--port', port] });
+			backend = await startBackend({
+				dataFile,
+				token,
+				args: ['--queue-size', '5000', '--port', port],
+			});
 			restarted.push(backend);
 			const afterOutage = await awaitAll(backend, await invokeMany(backend, 2, INSTANT));
 			const emitted = emittedIds(await session.poll());
