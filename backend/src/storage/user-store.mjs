@@ -43,6 +43,8 @@ export function createUserStore(db, { now = Date.now } = {}) {
 		 * @returns {User}
 		 */
 		ensureUser(email, password) {
+			// Stored lowercased, as verifyLogin looks emails up, whoever calls (flags or startServer).
+			email = email.toLowerCase();
 			const existing = /** @type {any} */ (statements.byEmail.get(email));
 			const hash = password === null ? null : hashPassword(password);
 			if (existing) {
