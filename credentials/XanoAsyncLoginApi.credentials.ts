@@ -18,7 +18,21 @@ import {
 	credentialText,
 	withConnectionHeaders,
 } from '../nodes/shared/connection';
-import { describeForeignBody, httpFailureOf, isContractError } from '../nodes/shared/errors';
+import {
+	describeForeignBody,
+	httpFailureOf,
+	isContractError,
+	isJsonBody,
+} from '../nodes/shared/errors';
+
+/** A login answers at once or not at all: a hanging login endpoint must not hang every node. */
+const LOGIN_TIMEOUT_MS = 20_000;
+
+/** The HTTP client's timeout, as axios reports it (`ECONNABORTED`, "timeout of N ms exceeded"). */
+function timedOut(error: unknown): boolean {
+	const code = (error as { code?: unknown } | null)?.code;
+	return code === 'ECONNABORTED' || code === 'ETIMEDOUT';
+}
 
 /**
  * Email and password of a Xano user. n8n logs in through `preAuthentication` when it has no
@@ -87,6 +101,7 @@ export class XanoAsyncLoginApi implements ICredentialType {
 					url,
 					body: { email, password: credentials.password },
 					json: true,
+					timeout: LOGIN_TIMEOUT_MS,
 					skipSslCertificateValidation: credentials.allowUnauthorizedCerts === true,
 				}),
 			);
@@ -96,7 +111,12 @@ export class XanoAsyncLoginApi implements ICredentialType {
 			if (isContractError(failure.body)) {
 				reason = `${failure.body.code}: ${failure.body.message}`;
 			} else if (failure.status !== null) {
-				reason = `a body that is not JSON: ${describeForeignBody(failure.body)}`;
+				const kind = isJsonBody(failure.body, failure.contentType)
+					? "a JSON body that is not the contract's error shape"
+					: 'a body that is not JSON';
+				reason = `${kind}: ${describeForeignBody(failure.body)}`;
+			} else if (timedOut(error) || /timeout/i.test(failure.message)) {
+				reason = `no answer within ${LOGIN_TIMEOUT_MS / 1000} s`;
 			}
 			reason = reason.replace(/\.$/, '');
 			const hint =

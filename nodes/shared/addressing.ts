@@ -28,9 +28,12 @@ export const PATH_FIELDS: Readonly<Record<ContractEndpoint, string>> = {
 	functions: 'functionsPath',
 };
 
-/** Trims spaces and trailing slashes: `https://x.xano.io/api:Ab1:dev/ ` → `https://x.xano.io/api:Ab1:dev`. */
+/**
+ * Trims spaces and trailing slashes, however they mix: `https://x.xano.io/api:Ab1:dev/ / ` →
+ * `https://x.xano.io/api:Ab1:dev`. Normalizing twice gives the same URL as once.
+ */
 export function normalizeBaseUrl(raw: string): string {
-	return raw.trim().replace(/\/+$/, '');
+	return raw.trim().replace(/[\s/]+$/, '');
 }
 
 /** One leading slash, no trailing one: ` async/await/ ` → `/async/await`. */
@@ -46,7 +49,7 @@ export function endpointUrl(baseUrl: string, path: string): string {
 export function endpointUrlExpression(endpoint: ContractEndpoint): string {
 	const field = PATH_FIELDS[endpoint];
 	return (
-		"={{ String($credentials.baseUrl || '').trim().replace(/\\/+$/, '') + '/' + " +
+		"={{ String($credentials.baseUrl || '').trim().replace(/[\\s\\/]+$/, '') + '/' + " +
 		`String(String($credentials.${field} || '').trim() || '${DEFAULT_PATHS[endpoint]}')` +
 		".trim().replace(/^\\/+|\\/+$/g, '') }}"
 	);
@@ -64,5 +67,6 @@ export function backendAddressOf(credentials: ICredentialDataDecryptedObject): B
 		const configured = stringField(credentials, PATH_FIELDS[endpoint]).trim();
 		if (configured !== '') paths[endpoint] = configured;
 	}
-	return { baseUrl: normalizeBaseUrl(stringField(credentials, 'baseUrl')), paths };
+	// Normalized once, by endpointUrl, as the credential test's expression does.
+	return { baseUrl: stringField(credentials, 'baseUrl'), paths };
 }

@@ -103,7 +103,17 @@ export function withConnectionHeaders(
 /** An id no caller owns: awaiting it proves the await endpoint and the token, and needs no rights. */
 export const PROBE_EXECUTION_ID = '00000000-0000-4000-8000-000000000000';
 
-/** Awaits an id nobody owns with timeout 0; built from the same fields as the transport's URLs. */
+const NOT_THE_AWAIT_ANSWER =
+	'The URL answered, but not as the Xano async await endpoint does (a JSON array of execution objects). Check the API Group Base URL and the Await Endpoint Path.';
+
+/**
+ * Awaits an id nobody owns with timeout 0; built from the same fields as the transport's URLs.
+ * Any 2xx would pass n8n's test on its own (a web server's welcome page did), so the rules check
+ * the answer too. n8n looks at the first item the answer makes (an array's first element, else
+ * the body itself) and fails the test when a rule's key there equals its value: the execution
+ * the contract answers for the probe id has an `execution_id` and a `status`; a page, text or
+ * another API's JSON has neither.
+ */
 export const connectionTest: ICredentialTestRequest = {
 	request: {
 		method: 'POST',
@@ -112,4 +122,14 @@ export const connectionTest: ICredentialTestRequest = {
 		json: true,
 		skipSslCertificateValidation: '={{ $credentials.allowUnauthorizedCerts === true }}',
 	},
+	rules: [
+		{
+			type: 'responseSuccessBody',
+			properties: { key: 'execution_id', value: undefined, message: NOT_THE_AWAIT_ANSWER },
+		},
+		{
+			type: 'responseSuccessBody',
+			properties: { key: 'status', value: undefined, message: NOT_THE_AWAIT_ANSWER },
+		},
+	],
 };

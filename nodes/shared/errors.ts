@@ -125,6 +125,30 @@ function paramOf(error: ContractError): string | null {
 	return typeof param === 'string' ? param : null;
 }
 
+/**
+ * Whether a body that is not the contract's error shape is JSON all the same (`{"error": "..."}`
+ * from another API, a JSON string), as opposed to an HTML page or plain text.
+ */
+export function isJsonBody(body: unknown, contentType: string): boolean {
+	if (typeof body === 'object' && body !== null) return !Buffer.isBuffer(body);
+	if (typeof body !== 'string' || !/json/i.test(contentType)) return false;
+	try {
+		JSON.parse(body);
+		return true;
+	} catch {
+		return false;
+	}
+}
+
+/** What kind of body a failed answer had, for a message: JSON of another shape, or not JSON. */
+export function foreignBodyKind(body: unknown, contentType: string): string {
+	if (isJsonBody(body, contentType)) {
+		return 'a JSON body that is not the contract\'s error shape ({ "code", "message" })';
+	}
+	const kind = contentType.split(';')[0] || 'unknown content type';
+	return `a body that is not JSON (${kind})`;
+}
+
 /** A readable line out of a body that is not the contract's JSON (an HTML 502 from a proxy). */
 export function describeForeignBody(body: unknown): string {
 	const text =
@@ -176,9 +200,11 @@ export class XanoApiError extends NodeApiError {
 			if (param) message += ` (parameter: ${param})`;
 			description = contract.payload ? `Payload: ${JSON.stringify(contract.payload)}` : undefined;
 		} else {
-			const kind = failure.contentType.split(';')[0] || 'unknown content type';
-			message = `Xano answered HTTP ${failure.status}${forItem} with a body that is not JSON (${kind}): ${describeForeignBody(failure.body)}`;
-			description = 'A proxy or gateway in front of the backend may be failing; try again later.';
+			const json = isJsonBody(failure.body, failure.contentType);
+			message = `Xano answered HTTP ${failure.status}${forItem} with ${foreignBodyKind(failure.body, failure.contentType)}: ${describeForeignBody(failure.body)}`;
+			description = json
+				? 'Something other than the Xano async contract answered: check the base URL and the endpoint paths of the credential.'
+				: 'A proxy or gateway in front of the backend may be failing; try again later.';
 		}
 		if (failure.retryAfterSeconds !== null) {
 			description =

@@ -2,7 +2,8 @@ import { XanoAsyncInvoke } from '../../nodes/XanoAsyncInvoke/XanoAsyncInvoke.nod
 import { credentialData } from '../helpers/n8n-runner';
 import { startXanoFixture } from '../helpers/xano-fixture';
 import type { XanoFixture } from '../helpers/xano-fixture';
-import { CredentialProbe, resolveTestRequest } from './credential-probe';
+import { HTML_502 } from '../helpers/counting-proxy';
+import { CredentialProbe, resolveTestRequest, ruleVerdict } from './credential-probe';
 
 let fixture: XanoFixture;
 
@@ -48,6 +49,23 @@ describe('Xano Async API', () => {
 		const result = await probe({ baseUrl: fixture.baseUrl, token: 'wrong' });
 		expect(result.error).toBeDefined();
 		expect(fixture.proxy.requests[0].status).toBe(401);
+	});
+
+	test("the credential test's rules pass the contract's answer and fail any other 200", async () => {
+		const result = await probe({ baseUrl: fixture.baseUrl, token: fixture.backend.token });
+		const answer = result.outputs[0][0].json.answer;
+		expect(answer).toEqual([expect.objectContaining({ status: 'not_found' })]);
+		expect(ruleVerdict('xanoAsyncApi', answer)).toBeUndefined();
+		expect(ruleVerdict('xanoAsyncLoginApi', answer)).toBeUndefined();
+
+		// A web server's page, another API's JSON, an empty list: n8n would call each a success.
+		fixture.proxy.setFault(() => ({ ...HTML_502, status: 200 }));
+		const page = await probe({ baseUrl: fixture.baseUrl, token: fixture.backend.token });
+		fixture.proxy.setFault(undefined);
+		expect(page.error).toBeUndefined();
+		for (const other of [page.outputs[0][0].json.answer, { ok: true }, [], [{ id: 1 }]]) {
+			expect(ruleVerdict('xanoAsyncApi', other)).toMatch(/not as the Xano async await endpoint/);
+		}
 	});
 
 	test('an empty token sends no Authorization header and no data source', async () => {

@@ -80,3 +80,18 @@ export function resolveTestRequest(
 	}
 	return resolved as unknown as IHttpRequestOptions;
 }
+
+/**
+ * What n8n's credential tester makes of a successful test answer: it takes the first item the
+ * answer becomes (an array's first element, else the body) and fails the test with a rule's
+ * message when the rule's key there equals the rule's value.
+ */
+export function ruleVerdict(type: string, answer: unknown): string | undefined {
+	const first = Array.isArray(answer) ? answer[0] : answer;
+	const json = typeof first === 'object' && first !== null ? (first as IDataObject) : {};
+	for (const rule of CREDENTIAL_TYPES[type].test!.rules ?? []) {
+		if (rule.type !== 'responseSuccessBody') continue;
+		if (json[rule.properties.key] === rule.properties.value) return rule.properties.message;
+	}
+	return undefined;
+}
