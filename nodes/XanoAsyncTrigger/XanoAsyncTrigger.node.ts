@@ -101,7 +101,7 @@ export class XanoAsyncTrigger implements INodeType {
 						typeOptions: { minValue: 0 },
 						default: 60,
 						description:
-							'Each poll reads again the executions that finished this long before the newest one seen, so an execution the backend lists late is not missed. None is started twice.',
+							'Each poll reads again the executions that finished this long before the newest one seen, so an execution the backend lists late is not missed. None is started twice. The window covers at most the 5,000 executions last started; beyond that it is shorter.',
 					},
 					{
 						displayName: 'Max Executions per Poll',
@@ -110,7 +110,7 @@ export class XanoAsyncTrigger implements INodeType {
 						typeOptions: { minValue: 1, maxValue: 10000 },
 						default: 1000,
 						description:
-							'Most executions read in one poll. A larger backlog is read over the next polls, in order.',
+							'Most executions started by one poll. A larger backlog is read over the next polls, in order.',
 					},
 				],
 			},
@@ -145,24 +145,21 @@ export class XanoAsyncTrigger implements INodeType {
 			}
 		}
 
-		const start = pollStart(cursor, lookBackMs);
+		const known = cursor;
 		// A failed page throws here, before the cursor is touched: the next poll reads it all again.
 		const read = await readCompletions(
 			this,
 			filter,
-			start,
+			pollStart(known, lookBackMs),
 			options.maxPerPoll ?? 1000,
+			(execution) =>
+				!(execution.execution_id in known.seen) &&
+				execution.completed_at !== null &&
+				execution.completed_at >= known.since,
 			pollBudgetMs(this),
 		);
-		const fresh = selectUnseen(cursor, read.executions);
-		staticData.completionCursor = advanceCursor(
-			cursor,
-			start,
-			read.executions,
-			fresh,
-			read.truncated,
-			lookBackMs,
-		);
+		const fresh = selectUnseen(known, read.executions);
+		staticData.completionCursor = advanceCursor(known, read.executions, fresh, lookBackMs);
 		return fresh.length > 0 ? [fresh.map((execution) => ({ json: execution }))] : null;
 	}
 }

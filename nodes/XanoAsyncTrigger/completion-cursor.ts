@@ -3,40 +3,34 @@
  *
  * Invariants:
  * - `watermark` is the largest `completed_at` the trigger has read; it never goes back.
- * - `seen` holds every id already emitted whose `completed_at` is inside the window the next
- *   poll re-reads, so no id is emitted twice.
- * - A poll re-reads `lookBackMs` before the watermark, because the backend may make a completion
- *   visible after later ones; anything that shows up late inside that window is still emitted.
+ * - Every poll starts `lookBackMs` before the watermark (never before `since` or `floor`) and
+ *   reads the listing in order from there, because the backend may make a completion visible
+ *   after later ones: anything that shows up late within the look-back window of what was read
+ *   is still emitted, also when the previous polls stopped at their bound.
+ * - `seen` holds every id already emitted whose `completed_at` is at or after where the next poll
+ *   starts, so no id is emitted twice. Ids the next poll cannot reach are pruned.
+ * - `seen` holds at most SEEN_LIMIT ids (it is saved on every emit). When more were emitted
+ *   inside the window, the oldest are dropped and `floor` moves past them, so the look-back
+ *   shrinks for that stretch instead of emitting them again.
+ * - Executions already emitted do not count against a poll's bound; only new ones do. So a
+ *   window, or a single millisecond, holding more completions than one poll may emit is emitted
+ *   over the next polls, and a poll reads at most SEEN_LIMIT + its bound executions.
  * - The cursor only moves after every page of a poll was fetched; a failed poll leaves it as it
  *   was, and the next poll reads the same range again.
- * - A poll that stopped at its page bound resumes where it stopped (`resume`: the last
- *   millisecond read and how many executions of that millisecond were read) instead of re-reading
- *   the window, so a window, or a single millisecond, holding more completions than one poll may
- *   read cannot stall the trigger. A late completion that a resumed poll skips is still inside
- *   the look-back window of the next full poll.
  */
 export interface CompletionCursor {
 	version: 1;
 	/** Nothing that completed before this is emitted (the activation time, or N minutes before). */
 	since: number;
 	watermark: number;
-	/** Where the next poll starts when the previous one stopped at its bound. */
-	resume: ResumePoint | null;
-	/** Emitted execution ids near the watermark, with their `completed_at`. */
+	/** No poll starts before this: ids before it were dropped from `seen` at its limit. */
+	floor: number;
+	/** Emitted execution ids inside the window the next poll reads, with their `completed_at`. */
 	seen: Record<string, number>;
 }
 
-export interface ResumePoint {
-	completedAt: number;
-	/** Executions of that millisecond already read, in the listing's order. */
-	skip: number;
-}
-
-/** Where a poll starts: `completed_after` (inclusive), then leave out the first `skip` entries. */
-export interface PollStart {
-	completedAfter: number;
-	skip: number;
-}
+/** Most ids `seen` keeps; about 60 bytes each in the static data. */
+export const SEEN_LIMIT = 5_000;
 
 /** The fields of an execution the cursor needs. */
 export interface FinishedExecution {
@@ -46,7 +40,7 @@ export interface FinishedExecution {
 
 export function seedCursor(nowMs: number, includeLastMs: number): CompletionCursor {
 	const since = nowMs - Math.max(0, includeLastMs);
-	return { version: 1, since, watermark: since, resume: null, seen: {} };
+	return { version: 1, since, watermark: since, floor: since, seen: {} };
 }
 
 /** A cursor read back from static data, or undefined when there is none or it is unreadable. */
@@ -62,28 +56,19 @@ export function readCursor(stored: unknown): CompletionCursor | undefined {
 	) {
 		return undefined;
 	}
-	const resume = cursor.resume;
+	// A cursor stored before `floor` existed (it had a resume point instead) starts at `since`.
 	return {
 		version: 1,
 		since: cursor.since,
 		watermark: cursor.watermark,
-		resume:
-			resume && typeof resume.completedAt === 'number' && typeof resume.skip === 'number'
-				? { completedAt: resume.completedAt, skip: resume.skip }
-				: null,
+		floor: typeof cursor.floor === 'number' ? cursor.floor : cursor.since,
 		seen: { ...cursor.seen },
 	};
 }
 
-/** Where the next poll reads from. */
-export function pollStart(cursor: CompletionCursor, lookBackMs: number): PollStart {
-	if (cursor.resume !== null && cursor.resume.completedAt >= cursor.since) {
-		return { completedAfter: cursor.resume.completedAt, skip: cursor.resume.skip };
-	}
-	return {
-		completedAfter: Math.max(cursor.since, cursor.watermark - Math.max(0, lookBackMs)),
-		skip: 0,
-	};
+/** `completed_after` of the next poll: the look-back before the watermark. */
+export function pollStart(cursor: CompletionCursor, lookBackMs: number): number {
+	return Math.max(cursor.since, cursor.floor, cursor.watermark - Math.max(0, lookBackMs));
 }
 
 /**
@@ -107,48 +92,37 @@ export function selectUnseen<T extends FinishedExecution>(
 }
 
 /**
- * The cursor after a poll that read every page from `start` on. `fetched` is what it read after
- * the skip, in the listing's order; `truncated` says it stopped at its bound with more left.
- * Returns a new cursor; the old one is not changed.
+ * The cursor after a poll that read every page it asked for. `fetched` is what it read, in the
+ * listing's order; `emitted` what of it was new. Returns a new cursor; the old one is not changed.
  */
 export function advanceCursor(
 	cursor: CompletionCursor,
-	start: PollStart,
 	fetched: readonly FinishedExecution[],
 	emitted: readonly FinishedExecution[],
-	truncated: boolean,
 	lookBackMs: number,
 ): CompletionCursor {
 	let watermark = cursor.watermark;
-	let lastRead: number | null = null;
-	let readAtLast = 0;
 	for (const execution of fetched) {
-		if (execution.completed_at === null) continue;
-		watermark = Math.max(watermark, execution.completed_at);
-		if (lastRead === null || execution.completed_at > lastRead) {
-			lastRead = execution.completed_at;
-			readAtLast = 0;
-		}
-		if (execution.completed_at === lastRead) readAtLast++;
+		if (execution.completed_at !== null) watermark = Math.max(watermark, execution.completed_at);
 	}
+	let floor = cursor.floor;
+	const keepFrom = Math.max(floor, watermark - Math.max(0, lookBackMs));
 
-	let resume: ResumePoint | null = null;
-	if (truncated && lastRead !== null) {
-		const skippedBefore = lastRead === start.completedAfter ? start.skip : 0;
-		resume = { completedAt: lastRead, skip: skippedBefore + readAtLast };
-	}
-	// Ids at the resume point itself stay in `seen`: a late arrival there shifts the listing.
-	const keepFrom = Math.min(watermark - Math.max(0, lookBackMs), resume?.completedAt ?? Infinity);
-
-	const seen: Record<string, number> = {};
-	for (const [id, completedAt] of Object.entries(cursor.seen)) {
-		if (completedAt >= keepFrom) seen[id] = completedAt;
-	}
+	let kept: Array<[string, number]> = Object.entries(cursor.seen).filter(
+		([, completedAt]) => completedAt >= keepFrom,
+	);
 	for (const execution of emitted) {
 		if (execution.completed_at !== null && execution.completed_at >= keepFrom) {
-			seen[execution.execution_id] = execution.completed_at;
+			kept.push([execution.execution_id, execution.completed_at]);
 		}
 	}
-
-	return { version: 1, since: cursor.since, watermark, resume, seen };
+	if (kept.length > SEEN_LIMIT) {
+		// Drop whole milliseconds, oldest first: a poll starting inside a millisecond whose ids
+		// were partly dropped would emit the dropped ones again.
+		kept.sort((a, b) => b[1] - a[1]);
+		const cut = kept[SEEN_LIMIT][1];
+		kept = kept.filter(([, completedAt]) => completedAt > cut);
+		floor = Math.max(floor, cut + 1);
+	}
+	return { version: 1, since: cursor.since, watermark, floor, seen: Object.fromEntries(kept) };
 }

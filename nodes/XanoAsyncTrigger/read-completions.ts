@@ -3,7 +3,7 @@ import type { IDataObject, IPollFunctions } from 'n8n-workflow';
 import { executionPage } from '../shared/answers';
 import { xanoApiRequest } from '../shared/transport';
 import type { Execution, Page } from '../shared/types';
-import type { PollStart } from './completion-cursor';
+import { SEEN_LIMIT } from './completion-cursor';
 
 /** The filters of `GET /async/executions` the user chose. */
 export interface CompletionFilter {
@@ -12,7 +12,7 @@ export interface CompletionFilter {
 }
 
 export interface CompletionRead {
-	/** What was read after the skip, in the listing's order. */
+	/** What was read, in the listing's order, up to the last new execution the bound allows. */
 	executions: Execution[];
 	/** The poll stopped at its bound (or its time budget) with more pages left. */
 	truncated: boolean;
@@ -45,45 +45,54 @@ async function readPage(
 }
 
 /**
- * Reads the listing from `start` on, page after page, until the last page, `maxExecutions`
- * entries or `budgetMs`. Any failed page fails the whole read, so the caller never advances its
- * cursor over a range it did not fully see.
+ * Reads the listing from `completedAfter` on, page after page, until the last page,
+ * `maxExecutions` new ones (those `isNew` says were not emitted yet) or `budgetMs`. Executions
+ * already emitted do not count against the bound; at most SEEN_LIMIT of them are in the window,
+ * so the page count stays bounded. Any failed page fails the whole read, so the caller never
+ * advances its cursor over a range it did not fully see.
  */
 export async function readCompletions(
 	context: IPollFunctions,
 	filter: CompletionFilter,
-	start: PollStart,
+	completedAfter: number,
 	maxExecutions: number,
+	isNew: (execution: Execution) => boolean,
 	budgetMs: number,
 ): Promise<CompletionRead> {
 	// At least one: a poll that may read nothing would never move on.
 	const bound = Math.max(1, Math.floor(maxExecutions));
-	const perPage = Math.min(100, bound);
-	const maxPages = Math.ceil(bound / perPage);
+	const perPage = Math.min(1000, Math.max(100, bound));
+	const maxPages = Math.ceil((SEEN_LIMIT + bound) / perPage) + 1;
 	const startedAt = Date.now();
 	const executions: Execution[] = [];
-	let page = Math.floor(start.skip / perPage) + 1;
-	let drop = start.skip % perPage;
+	const counted = new Set<string>();
+	let page = 1;
 
 	for (let pagesRead = 0; ; ) {
-		const answer = await readPage(context, filter, start.completedAfter, page, perPage);
+		const answer = await readPage(context, filter, completedAfter, page, perPage);
 		pagesRead++;
 		const items = Array.isArray(answer.items) ? answer.items : [];
-		executions.push(...(drop > 0 ? items.slice(drop) : items));
-		drop = 0;
-		// The bound need not be a multiple of the page size: cut the last page to it. What is cut
-		// is read again by the next poll, which resumes after the last execution kept here.
-		if (executions.length > bound) {
-			return { executions: executions.slice(0, bound), truncated: true };
+		for (const execution of items) {
+			executions.push(execution);
+			if (!isNew(execution) || counted.has(execution.execution_id)) continue;
+			counted.add(execution.execution_id);
+			// Stop right after the last new one the bound allows: the watermark must not move past
+			// new executions this poll leaves for the next.
+			if (counted.size === bound) {
+				const more = execution !== items[items.length - 1] || hasNextPage(answer);
+				return { executions, truncated: more };
+			}
 		}
-		if (answer.nextPage === null || answer.nextPage === undefined || items.length === 0) {
-			return { executions, truncated: false };
-		}
+		if (!hasNextPage(answer) || items.length === 0) return { executions, truncated: false };
 		if (pagesRead >= maxPages || Date.now() - startedAt > budgetMs) {
 			return { executions, truncated: true };
 		}
-		page = answer.nextPage;
+		page = answer.nextPage as number;
 	}
+}
+
+function hasNextPage(answer: Page<Execution>): boolean {
+	return answer.nextPage !== null && answer.nextPage !== undefined;
 }
 
 /** Windows the manual "fetch test event" looks through for the latest finished execution. */

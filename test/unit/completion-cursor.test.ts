@@ -4,6 +4,7 @@ import {
 	readCursor,
 	seedCursor,
 	selectUnseen,
+	SEEN_LIMIT,
 	type CompletionCursor,
 	type FinishedExecution,
 } from '../../nodes/XanoAsyncTrigger/completion-cursor';
@@ -14,20 +15,29 @@ const done = (id: string, completedAt: number): FinishedExecution => ({
 	completed_at: completedAt,
 });
 
-/** One poll as the node runs it, over a listing in the backend's order: read, emit, advance. */
+/**
+ * One poll as the node runs it, over a listing in the backend's order: read from the look-back
+ * until `bound` new executions, emit them, advance.
+ */
 function poll(cursor: CompletionCursor, visible: FinishedExecution[], bound = Infinity) {
 	const start = pollStart(cursor, LOOK_BACK);
 	const ordered = visible
-		.filter((execution) => (execution.completed_at ?? -1) >= start.completedAfter)
+		.filter((execution) => (execution.completed_at ?? -1) >= start)
 		.sort(
 			(a, b) =>
 				(a.completed_at ?? 0) - (b.completed_at ?? 0) ||
 				a.execution_id.localeCompare(b.execution_id),
-		)
-		.slice(start.skip);
-	const fetched = ordered.slice(0, bound);
+		);
+	const fetched: FinishedExecution[] = [];
+	let fresh = 0;
+	for (const execution of ordered) {
+		if (fresh >= bound) break;
+		fetched.push(execution);
+		if (!(execution.execution_id in cursor.seen) && (execution.completed_at ?? -1) >= cursor.since)
+			fresh++;
+	}
 	const emitted = selectUnseen(cursor, fetched);
-	const next = advanceCursor(cursor, start, fetched, emitted, ordered.length > bound, LOOK_BACK);
+	const next = advanceCursor(cursor, fetched, emitted, LOOK_BACK);
 	return { emitted: emitted.map((execution) => execution.execution_id), next };
 }
 
@@ -37,13 +47,10 @@ describe('completion cursor', () => {
 			version: 1,
 			since: 10_000,
 			watermark: 10_000,
-			resume: null,
+			floor: 10_000,
 			seen: {},
 		});
-		expect(pollStart(seedCursor(10_000, 60_000), LOOK_BACK)).toEqual({
-			completedAfter: -50_000,
-			skip: 0,
-		});
+		expect(pollStart(seedCursor(10_000, 60_000), LOOK_BACK)).toBe(-50_000);
 	});
 
 	it('never emits what completed before the start, even inside the look-back window', () => {
@@ -91,8 +98,7 @@ describe('completion cursor', () => {
 			cursor = result.next;
 		}
 		expect(emitted).toEqual(visible.map((execution) => execution.execution_id));
-		// The window stays denser than the bound, so polls alternate between re-reading it and
-		// resuming; neither emits anything again.
+		// The window stays denser than the bound; re-reading it emits nothing again.
 		for (let round = 0; round < 10; round++) {
 			const result = poll(cursor, visible, 10);
 			expect(result.emitted).toEqual([]);
@@ -111,17 +117,14 @@ describe('completion cursor', () => {
 		];
 		const first = poll(seedCursor(0, 0), visible, 2);
 		expect(first.emitted).toEqual(['a', 'b']);
-		expect(first.next.resume).toEqual({ completedAt: 1, skip: 2 });
 		const second = poll(first.next, visible, 2);
 		expect(second.emitted).toEqual(['c', 'd']);
-		expect(second.next.resume).toEqual({ completedAt: 1, skip: 4 });
 		const third = poll(second.next, visible, 2);
 		expect(third.emitted).toEqual(['e', 'f']);
-		expect(third.next.resume).toBeNull();
 		expect(poll(third.next, visible, 2).emitted).toEqual([]);
 	});
 
-	it('still emits a late arrival a resumed poll skipped over, in the next full poll', () => {
+	it('emits a late arrival inside a bounded millisecond that sorts before ids already read', () => {
 		const early = [done('b', 1), done('c', 1), done('d', 1)];
 		const first = poll(seedCursor(0, 0), early, 2);
 		expect(first.emitted).toEqual(['b', 'c']);
@@ -130,6 +133,37 @@ describe('completion cursor', () => {
 		const second = poll(first.next, visible, 2);
 		const third = poll(second.next, visible, 2);
 		expect([...second.emitted, ...third.emitted].sort()).toEqual(['a', 'd']);
+	});
+
+	it('emits a late completion behind a chain of bounded polls (the resumed polls had no look-back)', () => {
+		// Look-back 1 s, bound 2: the first poll reads a and b and stops at its bound.
+		const rows = [done('a', 10_000), done('b', 10_500), done('c', 11_000)];
+		const emitted: string[] = [];
+		let cursor: CompletionCursor = { ...seedCursor(0, 0), watermark: 9_000 };
+		let result = poll(cursor, rows, 2);
+		emitted.push(...result.emitted);
+		cursor = result.next;
+		// 'late' finished at 9.9 s, within the look-back of what was read, and shows up only now;
+		// 'd' arrives 990 ms after c, so the watermark runs far ahead while the chain goes on.
+		rows.push(done('late', 9_900), done('d', 11_990));
+		for (let round = 0; round < 5; round++) {
+			result = poll(cursor, rows, 2);
+			emitted.push(...result.emitted);
+			cursor = result.next;
+		}
+		expect(emitted.sort()).toEqual(['a', 'b', 'c', 'd', 'late']);
+	});
+
+	it(`keeps at most ${SEEN_LIMIT} seen ids, moving the floor past whole dropped milliseconds`, () => {
+		const rows = Array.from({ length: SEEN_LIMIT + 500 }, (_, index) =>
+			done(`e${index}`, 100 + Math.floor(index / 10)),
+		);
+		const first = poll(seedCursor(0, 0), rows);
+		expect(first.emitted).toHaveLength(rows.length);
+		expect(Object.keys(first.next.seen).length).toBeLessThanOrEqual(SEEN_LIMIT);
+		expect(first.next.floor).toBeGreaterThan(first.next.watermark - LOOK_BACK);
+		// Nothing is emitted again: the next poll starts past the dropped ids.
+		expect(poll(first.next, rows).emitted).toEqual([]);
 	});
 
 	it('does not change the cursor it was given', () => {
@@ -151,5 +185,15 @@ describe('completion cursor', () => {
 		expect(readCursor(undefined)).toBeUndefined();
 		expect(readCursor({ version: 2 })).toBeUndefined();
 		expect(readCursor({ version: 1, since: 'x', watermark: 0, seen: {} })).toBeUndefined();
+		// A cursor stored with a resume point (before the floor existed) still reads.
+		expect(
+			readCursor({
+				version: 1,
+				since: 5,
+				watermark: 9,
+				resume: { completedAt: 9, skip: 1 },
+				seen: {},
+			}),
+		).toEqual({ version: 1, since: 5, watermark: 9, floor: 5, seen: {} });
 	});
 });
