@@ -1,5 +1,6 @@
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 import type {
+	IDataObject,
 	IExecuteFunctions,
 	INodeExecutionData,
 	INodeType,
@@ -10,6 +11,7 @@ import type {
 import { credentialsForNodes } from '../shared/descriptions';
 import { toXanoApiError } from '../shared/errors';
 import { errorItem } from '../shared/items';
+import { choiceValue } from '../shared/parameter-values';
 import { throwIfCancelled } from '../shared/sleep';
 import type { AwaitUntil, Execution } from '../shared/types';
 import { invalidTimeoutError, isTimeoutSeconds } from '../shared/timeout';
@@ -19,6 +21,8 @@ import { executionIdsFor } from './execution-ids';
 import { failedExecutionError, FAILED_OUTPUT, isFailure, outputFor } from './outcome';
 
 type ItemResult = Execution[] | NodeApiError | NodeOperationError;
+
+const UNTIL_VALUES: readonly AwaitUntil[] = ['all', 'any'];
 
 export class XanoAsyncAwait implements INodeType {
 	description: INodeTypeDescription = {
@@ -64,14 +68,13 @@ export class XanoAsyncAwait implements INodeType {
 		for (const group of groups) {
 			if (group.length === 0) continue;
 			const settingsItem = scope === 'each' ? group[0][0] : 0;
-			const timeoutSeconds = this.getNodeParameter('timeout', settingsItem, 30) as number;
-			const until = this.getNodeParameter('until', settingsItem, 'all') as AwaitUntil;
-			if (!isTimeoutSeconds(timeoutSeconds)) {
-				const failure = invalidTimeoutError(this.getNode(), timeoutSeconds, settingsItem);
-				if (stopOnError) throw failure;
-				for (const [itemIndex] of group) results.set(itemIndex, failure);
+			const settings = waitSettingsOf.call(this, settingsItem);
+			if (settings instanceof NodeOperationError) {
+				if (stopOnError) throw settings;
+				for (const [itemIndex] of group) results.set(itemIndex, settings);
 				continue;
 			}
+			const { timeoutSeconds, until } = settings;
 			try {
 				const executions = await awaitExecutions.call(this, {
 					executionIds: group.flatMap(([, ids]) => ids),
@@ -92,17 +95,25 @@ export class XanoAsyncAwait implements INodeType {
 			}
 		}
 
-		const failOnFailure = this.getNodeParameter('options.failOnFailure', 0, false) as boolean;
 		const outputs: INodeExecutionData[][] = split ? [[], [], []] : [[]];
 		for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
-			let result = results.get(itemIndex) as ItemResult;
+			const result = results.get(itemIndex) as ItemResult;
+			// Under Continue On Fail an error item still says what it was about: the ids it awaited
+			// and, when one of its executions failed, every execution it read.
+			const context: IDataObject = {};
+			const ids = idsByItem.get(itemIndex);
+			if (ids) context.execution_ids = ids;
+			const failOnFailure = this.getNodeParameter('options.failOnFailure', itemIndex, false);
 			const failed = Array.isArray(result) && failOnFailure ? result.find(isFailure) : undefined;
 			if (failed) {
-				result = failedExecutionError(this.getNode(), failed, itemIndex);
-				if (stopOnError) throw result;
+				const failure = failedExecutionError(this.getNode(), failed, itemIndex);
+				if (stopOnError) throw failure;
+				context.executions = result;
+				outputs[split ? FAILED_OUTPUT : 0].push(errorItem(failure, itemIndex, context));
+				continue;
 			}
 			if (!Array.isArray(result)) {
-				outputs[split ? FAILED_OUTPUT : 0].push(errorItem(result, itemIndex));
+				outputs[split ? FAILED_OUTPUT : 0].push(errorItem(result, itemIndex, context));
 				continue;
 			}
 			for (const execution of result) {
@@ -113,5 +124,23 @@ export class XanoAsyncAwait implements INodeType {
 			}
 		}
 		return outputs;
+	}
+}
+
+/** Timeout and Complete When of one wait, as the settings item's expressions give them. */
+function waitSettingsOf(
+	this: IExecuteFunctions,
+	itemIndex: number,
+): { timeoutSeconds: number; until: AwaitUntil } | NodeOperationError {
+	const timeoutSeconds = this.getNodeParameter('timeout', itemIndex, 30);
+	if (!isTimeoutSeconds(timeoutSeconds)) {
+		return invalidTimeoutError(this.getNode(), timeoutSeconds, itemIndex);
+	}
+	const until = this.getNodeParameter('until', itemIndex, 'all');
+	try {
+		const chosen = choiceValue(this.getNode(), until, UNTIL_VALUES, 'Complete When', itemIndex);
+		return { timeoutSeconds, until: chosen ?? 'all' };
+	} catch (error) {
+		return error as NodeOperationError;
 	}
 }

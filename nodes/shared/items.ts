@@ -37,13 +37,15 @@ export function failedItem(
 /**
  * The item a failed input item becomes under Continue On Fail. Its JSON holds only `error` and
  * `details`, so with "Continue (using error output)" n8n moves it to the error output; with
- * "Continue (using regular output)" it stays where the node put it.
+ * "Continue (using regular output)" it stays where the node put it. `context` adds what the node
+ * knows about the item (the ids it awaited, the executions it read) to the details.
  */
 export function errorItem(
 	error: NodeApiError | NodeOperationError,
 	itemIndex: number,
+	context: IDataObject = {},
 ): INodeExecutionData {
-	const details: IDataObject = { itemIndex };
+	const details: IDataObject = { itemIndex, ...context };
 	if (error.description) details.description = error.description;
 	if (error instanceof XanoApiError) {
 		details.httpCode = error.status;
