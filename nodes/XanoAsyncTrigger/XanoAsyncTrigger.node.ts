@@ -9,6 +9,7 @@ import type {
 import { authenticationProperty, credentialsForNodes } from '../shared/descriptions';
 import {
 	advanceCursor,
+	isKnown,
 	pollStart,
 	readCursor,
 	seedCursor,
@@ -132,17 +133,17 @@ export class XanoAsyncTrigger implements INodeType {
 		}
 
 		const staticData = this.getWorkflowStaticData('node');
-		const lookBackMs = (options.lookBackSeconds ?? 60) * 1000;
+		const lookBackMs = Math.ceil((options.lookBackSeconds ?? 60) * 1000);
 		const includeLastMs = (options.includeLastMinutes ?? 0) * 60_000;
 		let cursor = readCursor(staticData.completionCursor);
 		if (cursor === undefined) {
 			// TODO(a user reports missed first events with a skewed backend clock): seed from the
 			// backend's newest completed_at instead of n8n's clock.
 			cursor = seedCursor(now, includeLastMs);
-			if (includeLastMs <= 0) {
-				staticData.completionCursor = cursor;
-				return null;
-			}
+			// Stored before the first read: when it fails, the next poll still starts from the
+			// activation, not from a later now.
+			staticData.completionCursor = cursor;
+			if (includeLastMs <= 0) return null;
 		}
 
 		const known = cursor;
@@ -152,10 +153,7 @@ export class XanoAsyncTrigger implements INodeType {
 			filter,
 			pollStart(known, lookBackMs),
 			options.maxPerPoll ?? 1000,
-			(execution) =>
-				!(execution.execution_id in known.seen) &&
-				execution.completed_at !== null &&
-				execution.completed_at >= known.since,
+			(execution) => !isKnown(known, execution),
 			pollBudgetMs(this),
 		);
 		const fresh = selectUnseen(known, read.executions);

@@ -7,14 +7,17 @@
  *   reads the listing in order from there, because the backend may make a completion visible
  *   after later ones: anything that shows up late within the look-back window of what was read
  *   is still emitted, also when the previous polls stopped at their bound.
- * - `seen` holds every id already emitted whose `completed_at` is at or after where the next poll
- *   starts, so no id is emitted twice. Ids the next poll cannot reach are pruned.
- * - `seen` holds at most SEEN_LIMIT ids (it is saved on every emit). When more were emitted
- *   inside the window, the oldest are dropped and `floor` moves past them, so the look-back
- *   shrinks for that stretch instead of emitting them again.
+ * - An execution is known (never emitted again) when its id is in `seen` or it lies below the
+ *   floor: before `since`, before `floor`, or at the `floor` millisecond with an id up to
+ *   `floorId` (the listing orders by `completed_at`, then `execution_id`).
+ * - `seen` holds the ids already emitted at or after the floor; ids the floor covers are pruned.
+ *   The floor only rises: to where the window starts after each poll (so a longer Look-Back
+ *   Window set later does not emit older executions again), and past the oldest ids when `seen`
+ *   would exceed SEEN_LIMIT (it is saved on every emit), so the look-back shrinks for that
+ *   stretch instead of emitting them again. Every id it passes was emitted.
  * - Executions already emitted do not count against a poll's bound; only new ones do. So a
  *   window, or a single millisecond, holding more completions than one poll may emit is emitted
- *   over the next polls, and a poll reads at most SEEN_LIMIT + its bound executions.
+ *   over the next polls.
  * - The cursor only moves after every page of a poll was fetched; a failed poll leaves it as it
  *   was, and the next poll reads the same range again.
  */
@@ -23,9 +26,11 @@ export interface CompletionCursor {
 	/** Nothing that completed before this is emitted (the activation time, or N minutes before). */
 	since: number;
 	watermark: number;
-	/** No poll starts before this: ids before it were dropped from `seen` at its limit. */
+	/** No poll starts before this millisecond; what completed before it is known. */
 	floor: number;
-	/** Emitted execution ids inside the window the next poll reads, with their `completed_at`. */
+	/** At the `floor` millisecond, ids up to this one (in the listing's order) are known too. */
+	floorId: string | null;
+	/** Emitted execution ids at or after the floor, with their `completed_at`. */
 	seen: Record<string, number>;
 }
 
@@ -40,7 +45,7 @@ export interface FinishedExecution {
 
 export function seedCursor(nowMs: number, includeLastMs: number): CompletionCursor {
 	const since = nowMs - Math.max(0, includeLastMs);
-	return { version: 1, since, watermark: since, floor: since, seen: {} };
+	return { version: 1, since, watermark: since, floor: since, floorId: null, seen: {} };
 }
 
 /** A cursor read back from static data, or undefined when there is none or it is unreadable. */
@@ -62,13 +67,36 @@ export function readCursor(stored: unknown): CompletionCursor | undefined {
 		since: cursor.since,
 		watermark: cursor.watermark,
 		floor: typeof cursor.floor === 'number' ? cursor.floor : cursor.since,
+		floorId: typeof cursor.floorId === 'string' ? cursor.floorId : null,
 		seen: { ...cursor.seen },
 	};
 }
 
+/** The look-back in whole milliseconds, as `completed_after` is sent. */
+function lookBackOf(lookBackMs: number): number {
+	return Number.isFinite(lookBackMs) ? Math.max(0, Math.ceil(lookBackMs)) : 0;
+}
+
 /** `completed_after` of the next poll: the look-back before the watermark. */
 export function pollStart(cursor: CompletionCursor, lookBackMs: number): number {
-	return Math.max(cursor.since, cursor.floor, cursor.watermark - Math.max(0, lookBackMs));
+	return Math.max(cursor.since, cursor.floor, cursor.watermark - lookBackOf(lookBackMs));
+}
+
+/** Whether an execution was emitted already or may never be (unfinished, before the start). */
+export function isKnown(cursor: CompletionCursor, execution: FinishedExecution): boolean {
+	const completedAt = execution.completed_at;
+	if (completedAt === null || completedAt < cursor.since || completedAt < cursor.floor) {
+		return true;
+	}
+	if (
+		completedAt === cursor.floor &&
+		cursor.floorId !== null &&
+		execution.execution_id <= cursor.floorId
+	) {
+		return true;
+	}
+	// `seen` comes from JSON: an id such as "constructor" must not match the prototype.
+	return Object.prototype.hasOwnProperty.call(cursor.seen, execution.execution_id);
 }
 
 /**
@@ -82,9 +110,7 @@ export function selectUnseen<T extends FinishedExecution>(
 	const taken = new Set<string>();
 	const fresh: T[] = [];
 	for (const execution of fetched) {
-		const completedAt = execution.completed_at;
-		if (completedAt === null || completedAt < cursor.since) continue;
-		if (execution.execution_id in cursor.seen || taken.has(execution.execution_id)) continue;
+		if (isKnown(cursor, execution) || taken.has(execution.execution_id)) continue;
 		taken.add(execution.execution_id);
 		fresh.push(execution);
 	}
@@ -105,24 +131,38 @@ export function advanceCursor(
 	for (const execution of fetched) {
 		if (execution.completed_at !== null) watermark = Math.max(watermark, execution.completed_at);
 	}
+	// The floor rises to where the next poll's window starts, at least: what is before it was
+	// read with its look-back already, and its ids leave `seen`.
 	let floor = cursor.floor;
-	const keepFrom = Math.max(floor, watermark - Math.max(0, lookBackMs));
+	let floorId = cursor.floorId;
+	const windowStart = watermark - lookBackOf(lookBackMs);
+	if (windowStart > floor) {
+		floor = windowStart;
+		floorId = null;
+	}
+	const below = { ...cursor, floor, floorId, seen: {} };
 
 	let kept: Array<[string, number]> = Object.entries(cursor.seen).filter(
-		([, completedAt]) => completedAt >= keepFrom,
+		([id, completedAt]) => !isKnown(below, { execution_id: id, completed_at: completedAt }),
 	);
 	for (const execution of emitted) {
-		if (execution.completed_at !== null && execution.completed_at >= keepFrom) {
+		if (execution.completed_at !== null && !isKnown(below, execution)) {
 			kept.push([execution.execution_id, execution.completed_at]);
 		}
 	}
 	if (kept.length > SEEN_LIMIT) {
-		// Drop whole milliseconds, oldest first: a poll starting inside a millisecond whose ids
-		// were partly dropped would emit the dropped ones again.
-		kept.sort((a, b) => b[1] - a[1]);
-		const cut = kept[SEEN_LIMIT][1];
-		kept = kept.filter(([, completedAt]) => completedAt > cut);
-		floor = Math.max(floor, cut + 1);
+		// Keep the newest ids in the listing's order; the floor moves onto the newest one dropped,
+		// so exactly the dropped ones (all emitted) become known through it.
+		kept.sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? 1 : a[0] > b[0] ? -1 : 0));
+		[floorId, floor] = kept[SEEN_LIMIT];
+		kept = kept.slice(0, SEEN_LIMIT);
 	}
-	return { version: 1, since: cursor.since, watermark, floor, seen: Object.fromEntries(kept) };
+	return {
+		version: 1,
+		since: cursor.since,
+		watermark,
+		floor,
+		floorId,
+		seen: Object.fromEntries(kept),
+	};
 }

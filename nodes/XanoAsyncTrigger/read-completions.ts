@@ -46,10 +46,11 @@ async function readPage(
 
 /**
  * Reads the listing from `completedAfter` on, page after page, until the last page,
- * `maxExecutions` new ones (those `isNew` says were not emitted yet) or `budgetMs`. Executions
- * already emitted do not count against the bound; at most SEEN_LIMIT of them are in the window,
- * so the page count stays bounded. Any failed page fails the whole read, so the caller never
- * advances its cursor over a range it did not fully see.
+ * `maxExecutions` new ones (those `isNew` says were not emitted yet), its page bound or
+ * `budgetMs`. Executions already emitted do not count against the bound, and the page and time
+ * bounds apply only once a new one was found: a poll that stopped inside what earlier polls
+ * emitted would read the same pages again next time, and never get past them. Any failed page
+ * fails the whole read, so the caller never advances its cursor over a range it did not fully see.
  */
 export async function readCompletions(
 	context: IPollFunctions,
@@ -84,12 +85,20 @@ export async function readCompletions(
 			}
 		}
 		if (!hasNextPage(answer) || items.length === 0) return { executions, truncated: false };
-		if (pagesRead >= maxPages || Date.now() - startedAt > budgetMs) {
-			return { executions, truncated: true };
-		}
+		const bounded =
+			counted.size > 0
+				? pagesRead >= maxPages || Date.now() - startedAt > budgetMs
+				: pagesRead >= MAX_PAGES_WITHOUT_NEW;
+		if (bounded) return { executions, truncated: true };
 		page = answer.nextPage as number;
 	}
 }
+
+/**
+ * A backend that pages on forever must not hold a poll for good; no listing of what one trigger
+ * emitted comes near this many pages.
+ */
+const MAX_PAGES_WITHOUT_NEW = 1_000;
 
 function hasNextPage(answer: Page<Execution>): boolean {
 	return answer.nextPage !== null && answer.nextPage !== undefined;

@@ -405,7 +405,7 @@ export class N8nRunner {
 	 * A polling trigger as n8n activates it: one Workflow (so `getWorkflowStaticData('node')`
 	 * persists between polls, as n8n keeps it between ticks) and one PollContext per poll.
 	 */
-	pollSession(options: Omit<RunOptions, 'items' | 'onError'>) {
+	pollSession(options: Omit<RunOptions, 'items' | 'onError'> & { pollBudgetMs?: number }) {
 		const node = this.nodeFor(options);
 		const workflow = new Workflow({
 			id: 'test-workflow',
@@ -434,7 +434,20 @@ export class N8nRunner {
 			staticData: () => workflow.staticData,
 			poll: async (mode: WorkflowExecuteMode = 'trigger') => {
 				if (!nodeType.poll) throw new Error(`${node.type} has no poll()`);
-				const context = new PollContext(workflow, node, additionalData, mode, 'activate');
+				// The trailing arguments are n8n's defaults, but for the poll budget when one is given.
+				const context = new PollContext(
+					workflow,
+					node,
+					additionalData,
+					mode,
+					'activate',
+					undefined,
+					undefined,
+					undefined,
+					undefined,
+					undefined,
+					options.pollBudgetMs === undefined ? undefined : () => options.pollBudgetMs as number,
+				);
 				return await nodeType.poll.call(context);
 			},
 		};

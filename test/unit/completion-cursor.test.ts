@@ -1,5 +1,6 @@
 import {
 	advanceCursor,
+	isKnown,
 	pollStart,
 	readCursor,
 	seedCursor,
@@ -19,26 +20,43 @@ const done = (id: string, completedAt: number): FinishedExecution => ({
  * One poll as the node runs it, over a listing in the backend's order: read from the look-back
  * until `bound` new executions, emit them, advance.
  */
-function poll(cursor: CompletionCursor, visible: FinishedExecution[], bound = Infinity) {
-	const start = pollStart(cursor, LOOK_BACK);
+function poll(
+	cursor: CompletionCursor,
+	visible: FinishedExecution[],
+	bound = Infinity,
+	lookBack = LOOK_BACK,
+) {
+	// completed_after goes out in whole milliseconds, rounded down, as the node sends it.
+	const start = Math.floor(pollStart(cursor, lookBack));
 	const ordered = visible
 		.filter((execution) => (execution.completed_at ?? -1) >= start)
 		.sort(
 			(a, b) =>
 				(a.completed_at ?? 0) - (b.completed_at ?? 0) ||
-				a.execution_id.localeCompare(b.execution_id),
+				(a.execution_id < b.execution_id ? -1 : a.execution_id > b.execution_id ? 1 : 0),
 		);
 	const fetched: FinishedExecution[] = [];
 	let fresh = 0;
 	for (const execution of ordered) {
 		if (fresh >= bound) break;
 		fetched.push(execution);
-		if (!(execution.execution_id in cursor.seen) && (execution.completed_at ?? -1) >= cursor.since)
-			fresh++;
+		if (!isKnown(cursor, execution)) fresh++;
 	}
 	const emitted = selectUnseen(cursor, fetched);
-	const next = advanceCursor(cursor, fetched, emitted, LOOK_BACK);
+	const next = advanceCursor(cursor, fetched, emitted, lookBack);
 	return { emitted: emitted.map((execution) => execution.execution_id), next };
+}
+
+/** Polls until one emits nothing; every id emitted, in order. */
+function drain(cursor: CompletionCursor, visible: FinishedExecution[], bound: number) {
+	const emitted: string[] = [];
+	for (let round = 0; round < 1_000; round++) {
+		const result = poll(cursor, visible, bound);
+		cursor = result.next;
+		if (result.emitted.length === 0) return { emitted, cursor };
+		emitted.push(...result.emitted);
+	}
+	throw new Error('The polls never ran dry');
 }
 
 describe('completion cursor', () => {
@@ -48,6 +66,7 @@ describe('completion cursor', () => {
 			since: 10_000,
 			watermark: 10_000,
 			floor: 10_000,
+			floorId: null,
 			seen: {},
 		});
 		expect(pollStart(seedCursor(10_000, 60_000), LOOK_BACK)).toBe(-50_000);
@@ -154,7 +173,7 @@ describe('completion cursor', () => {
 		expect(emitted.sort()).toEqual(['a', 'b', 'c', 'd', 'late']);
 	});
 
-	it(`keeps at most ${SEEN_LIMIT} seen ids, moving the floor past whole dropped milliseconds`, () => {
+	it(`keeps at most ${SEEN_LIMIT} seen ids, moving the floor onto the newest one dropped`, () => {
 		const rows = Array.from({ length: SEEN_LIMIT + 500 }, (_, index) =>
 			done(`e${index}`, 100 + Math.floor(index / 10)),
 		);
@@ -164,6 +183,54 @@ describe('completion cursor', () => {
 		expect(first.next.floor).toBeGreaterThan(first.next.watermark - LOOK_BACK);
 		// Nothing is emitted again: the next poll starts past the dropped ids.
 		expect(poll(first.next, rows).emitted).toEqual([]);
+	});
+
+	it(`loses nothing when the ${SEEN_LIMIT} seen ids fill up inside a millisecond a bounded poll stopped in`, () => {
+		const id = (index: number) => `e${String(index).padStart(5, '0')}`;
+		const rows = Array.from({ length: SEEN_LIMIT + 1_001 }, (_, index) => done(id(index), 500));
+		const { emitted, cursor } = drain(seedCursor(0, 0), rows, 1_000);
+		expect(emitted).toEqual(rows.map((row) => row.execution_id));
+		expect(Object.keys(cursor.seen)).toHaveLength(SEEN_LIMIT);
+		expect([cursor.floor, cursor.floorId]).toEqual([500, id(1_000)]);
+	});
+
+	it('loses nothing late inside a millisecond when the seen ids are full', () => {
+		const rows = Array.from({ length: SEEN_LIMIT }, (_, index) =>
+			done(`m${String(index).padStart(5, '0')}`, 101 + (index % 50)),
+		);
+		let { cursor } = drain(seedCursor(0, 0), rows, 1_000);
+		rows.push(done('late-a', 100), done('late-b', 100));
+		const emitted: string[] = [];
+		for (let round = 0; round < 5; round++) {
+			const result = poll(cursor, rows, 1);
+			emitted.push(...result.emitted);
+			cursor = result.next;
+		}
+		expect(emitted).toEqual(['late-a', 'late-b']);
+	});
+
+	it('emits nothing twice with a look-back that is not a whole number of milliseconds', () => {
+		let cursor = seedCursor(0, 0);
+		const rows = [done('a', 1_000), done('b', 1_001)];
+		const emitted: string[] = [];
+		for (let round = 0; round < 5; round++) {
+			const result = poll(cursor, rows, Infinity, 0.5);
+			emitted.push(...result.emitted);
+			cursor = result.next;
+		}
+		expect(emitted).toEqual(['a', 'b']);
+	});
+
+	it('emits nothing again when the look-back window is made longer', () => {
+		const rows = Array.from({ length: 10 }, (_, index) => done(`r${index}`, 1_000 + index * 400));
+		const { cursor } = drain(seedCursor(0, 0), rows, 100);
+		expect(poll(cursor, rows, Infinity, 60_000).emitted).toEqual([]);
+	});
+
+	it('takes an id that names a property of every object ("constructor") for what it is', () => {
+		const rows = [done('constructor', 1), done('__proto__', 2), done('toString', 3)];
+		const { emitted } = drain(seedCursor(0, 0), rows, 10);
+		expect(emitted).toEqual(['constructor', '__proto__', 'toString']);
 	});
 
 	it('does not change the cursor it was given', () => {
@@ -194,6 +261,6 @@ describe('completion cursor', () => {
 				resume: { completedAt: 9, skip: 1 },
 				seen: {},
 			}),
-		).toEqual({ version: 1, since: 5, watermark: 9, floor: 5, seen: {} });
+		).toEqual({ version: 1, since: 5, watermark: 9, floor: 5, floorId: null, seen: {} });
 	});
 });

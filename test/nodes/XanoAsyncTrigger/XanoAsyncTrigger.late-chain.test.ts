@@ -20,9 +20,20 @@ describe('Xano Async Trigger, a late completion behind polls that hit their boun
 	let server: Server;
 	let baseUrl: string;
 	const rows: Listed[] = [];
+	/** Answers the next requests with a 500 while above zero. */
+	let failing = 0;
+	/** How long each page takes to answer. */
+	let pageDelayMs = 0;
 
 	beforeAll(async () => {
-		server = createServer((request, response) => {
+		server = createServer(async (request, response) => {
+			if (failing > 0) {
+				failing--;
+				response.writeHead(500, { 'Content-Type': 'application/json' });
+				response.end(JSON.stringify({ code: 'ERROR_FATAL', message: 'The database is down.' }));
+				return;
+			}
+			if (pageDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, pageDelayMs));
 			const url = new URL(request.url ?? '/', 'http://127.0.0.1');
 			const after = Number(url.searchParams.get('completed_after') ?? 0);
 			const page = Number(url.searchParams.get('page') ?? 1);
@@ -56,6 +67,12 @@ describe('Xano Async Trigger, a late completion behind polls that hit their boun
 		});
 		await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 		baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api:async`;
+	});
+
+	beforeEach(() => {
+		rows.length = 0;
+		failing = 0;
+		pageDelayMs = 0;
 	});
 
 	afterAll(async () => {
@@ -94,5 +111,49 @@ describe('Xano Async Trigger, a late completion behind polls that hit their boun
 
 		expect(emitted.flat().sort()).toEqual(['a', 'b', 'c', 'c-', 'd', 'late']);
 		expect(emitted.every((ids) => ids.length <= 2)).toBe(true);
+	});
+
+	it('gets past what it emitted before when a poll runs out of time before anything new', async () => {
+		const base = Date.now() - 10_000;
+		for (let index = 0; index < 300; index++) {
+			rows.push({
+				execution_id: `old-${String(index).padStart(3, '0')}`,
+				completed_at: base + index,
+				visible: true,
+			});
+		}
+		const runner = new N8nRunner([XanoAsyncTrigger]);
+		runner.credentials.set('xanoAsyncApi', { baseUrl, token: 'any' });
+		const session = runner.pollSession({
+			nodeType: 'xanoAsyncTrigger',
+			parameters: {
+				statuses: ['completed'],
+				options: { includeLastMinutes: 1, lookBackSeconds: 60, maxPerPoll: 100 },
+			},
+			// Half of it is the read's share: 50 ms, less than two pages take.
+			pollBudgetMs: 100,
+		});
+		const emitted: string[] = [];
+		for (let poll = 0; poll < 3; poll++) emitted.push(...emittedIds(await session.poll()));
+		expect(emitted).toHaveLength(300);
+
+		pageDelayMs = 40;
+		rows.push({ execution_id: 'new', completed_at: base + 500, visible: true });
+		expect(emittedIds(await session.poll())).toEqual(['new']);
+	});
+
+	it('keeps the start of "include the last minutes" when the first poll fails', async () => {
+		const runner = new N8nRunner([XanoAsyncTrigger]);
+		runner.credentials.set('xanoAsyncApi', { baseUrl, token: 'any' });
+		const session = runner.pollSession({
+			nodeType: 'xanoAsyncTrigger',
+			parameters: { statuses: ['completed'], options: { includeLastMinutes: 1 } },
+		});
+		// Finished just inside the last minute when the trigger was activated.
+		rows.push({ execution_id: 'edge', completed_at: Date.now() - 60_000 + 300, visible: true });
+		failing = 1;
+		await expect(session.poll()).rejects.toThrow(/500|database is down/);
+		await new Promise((resolve) => setTimeout(resolve, 500));
+		expect(emittedIds(await session.poll())).toEqual(['edge']);
 	});
 });
