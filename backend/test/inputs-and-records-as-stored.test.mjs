@@ -22,9 +22,14 @@ const INPUT_TEXT = JSON.stringify({
 });
 const INPUT = JSON.parse(INPUT_TEXT);
 
-/** An answer is exactly what JSON.stringify writes for its own value: no gap, space or reorder. */
-const assertCanonical = (/** @type {string} */ text) =>
-	assert.equal(text, JSON.stringify(JSON.parse(text)));
+/**
+ * An answer is JSON, says so in its Content-Type (an HTTP client takes it for text otherwise), and
+ * is exactly what JSON.stringify writes for its own value: no gap, space or reorder.
+ */
+const assertCanonical = (/** @type {{ text: string, headers: Headers }} */ answer) => {
+	assert.match(answer.headers.get('content-type') ?? '(none)', /^application\/json\b/);
+	assert.equal(answer.text, JSON.stringify(JSON.parse(answer.text)));
+};
 
 describe('inputs, outputs and records as stored', () => {
 	/** @type {Awaited<ReturnType<typeof startTestServer>>} */
@@ -40,13 +45,13 @@ describe('inputs, outputs and records as stored', () => {
 			headers: { 'content-type': 'application/json' },
 		});
 		assert.equal(invoked.status, 202);
-		assertCanonical(invoked.text);
+		assertCanonical(invoked);
 		assert.deepEqual(invoked.body.input, INPUT);
 		const id = invoked.body.execution_id;
 
 		const awaited = await t.api.post('/async/await', { execution_ids: [id, id], timeout: 10 });
 		assert.equal(awaited.status, 200);
-		assertCanonical(awaited.text);
+		assertCanonical(awaited);
 		for (const execution of awaited.body) {
 			assert.equal(execution.status, 'completed');
 			assert.deepEqual(execution.input, INPUT);
@@ -55,18 +60,18 @@ describe('inputs, outputs and records as stored', () => {
 		}
 
 		const one = await t.api.get(`/async/executions/${id}`);
-		assertCanonical(one.text);
+		assertCanonical(one);
 		assert.deepEqual(one.body, awaited.body[0]);
 
 		const listed = await t.api.get('/async/executions?function=echo');
-		assertCanonical(listed.text);
+		assertCanonical(listed);
 		assert.deepEqual(
 			listed.body.items.find((/** @type {any} */ item) => item.execution_id === id),
 			awaited.body[0],
 		);
 
 		const cancelled = await t.api.post(`/async/executions/${id}/cancel`, {});
-		assertCanonical(cancelled.text);
+		assertCanonical(cancelled);
 		assert.deepEqual(cancelled.body, awaited.body[0]);
 	});
 
@@ -78,7 +83,7 @@ describe('inputs, outputs and records as stored', () => {
 			idempotency_key: 'stored-input',
 		});
 		assert.equal(again.status, 200);
-		assertCanonical(again.text);
+		assertCanonical(again);
 		assert.equal(again.body.execution_id, first.execution_id);
 		assert.equal(again.body.deduplicated, true);
 		assert.deepEqual(again.body.input, INPUT);

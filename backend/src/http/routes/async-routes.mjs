@@ -13,7 +13,11 @@ const MAX_AWAIT_SECONDS = 300;
  * @param {import('fastify').FastifyReply<any, any, any, any>} reply
  */
 const withStoredJson = (reply) =>
-	reply.serializer((/** @type {unknown} */ payload) => stringifyWithStoredJson(payload) ?? 'null');
+	reply
+		// A custom serializer sets no type of its own: without it clients (n8n's HTTP Request among
+		// them) take the answer for text.
+		.type('application/json; charset=utf-8')
+		.serializer((/** @type {unknown} */ payload) => stringifyWithStoredJson(payload) ?? 'null');
 
 /**
  * The contract's /async endpoints.
