@@ -172,6 +172,15 @@ describe('built-in functions', () => {
 		assert.equal(bad.body.payload.param, 'input.ms');
 	});
 
+	it('POST /functions/{name}/run answers any output as JSON, a string included', async () => {
+		for (const output of ['hello', '{"a":1}', 42, null, [1, 'two'], { nested: { ok: true } }]) {
+			const answer = await t.api.post('/functions/answer_value/run', { input: { value: output } });
+			assert.equal(answer.status, 200, answer.text);
+			assert.match(answer.headers.get('content-type') ?? '', /^application\/json\b/);
+			assert.deepEqual(JSON.parse(answer.text), output);
+		}
+	});
+
 	it('GET /async/stats counts by status, queue depth, running now and per function', async () => {
 		const stats = (await t.api.get('/async/stats')).body;
 		assert.equal(typeof stats.counts.completed, 'number');

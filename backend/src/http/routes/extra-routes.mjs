@@ -71,7 +71,13 @@ export function registerExtraRoutes(app, { path, services, callerOf }) {
 			reply.raw.off('close', onClose);
 		}
 		reply.header('x-duration-ms', String(outcome.duration_ms));
-		if (outcome.status === 'completed') return outcome.output;
+		if (outcome.status === 'completed') {
+			// Serialized here: fastify sends a string return as text/plain, as it stands, and a
+			// function may return a string ("hello", or '{"a":1}', which is a string all the same).
+			return reply
+				.type('application/json; charset=utf-8')
+				.send(JSON.stringify(outcome.output ?? null));
+		}
 		const error = outcome.error ?? { code: ErrorCode.Fatal, message: 'The function failed.' };
 		// Own keys only: a function may throw any code, "constructor" included.
 		const status = Object.hasOwn(SYNC_ERROR_STATUS, error.code)
