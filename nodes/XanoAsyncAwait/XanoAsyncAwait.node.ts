@@ -11,7 +11,7 @@ import type {
 import { credentialsForNodes } from '../shared/descriptions';
 import { toXanoApiError } from '../shared/errors';
 import { errorItem } from '../shared/items';
-import { choiceValue } from '../shared/parameter-values';
+import { booleanValue, choiceValue } from '../shared/parameter-values';
 import { throwIfCancelled } from '../shared/sleep';
 import type { AwaitUntil, Execution } from '../shared/types';
 import { invalidTimeoutError, isTimeoutSeconds } from '../shared/timeout';
@@ -103,7 +103,12 @@ export class XanoAsyncAwait implements INodeType {
 			const context: IDataObject = {};
 			const ids = idsByItem.get(itemIndex);
 			if (ids) context.execution_ids = ids;
-			const failOnFailure = this.getNodeParameter('options.failOnFailure', itemIndex, false);
+			const failOnFailure = failOnFailureOf.call(this, itemIndex);
+			if (failOnFailure instanceof NodeOperationError) {
+				if (stopOnError) throw failOnFailure;
+				outputs[split ? FAILED_OUTPUT : 0].push(errorItem(failOnFailure, itemIndex, context));
+				continue;
+			}
 			const failed = Array.isArray(result) && failOnFailure ? result.find(isFailure) : undefined;
 			if (failed) {
 				const failure = failedExecutionError(this.getNode(), failed, itemIndex);
@@ -140,6 +145,16 @@ function waitSettingsOf(
 	try {
 		const chosen = choiceValue(this.getNode(), until, UNTIL_VALUES, 'Complete When', itemIndex);
 		return { timeoutSeconds, until: chosen ?? 'all' };
+	} catch (error) {
+		return error as NodeOperationError;
+	}
+}
+
+/** Fail on Failed Executions of one item: on or off, or an error naming the item. */
+function failOnFailureOf(this: IExecuteFunctions, itemIndex: number): boolean | NodeOperationError {
+	const value = this.getNodeParameter('options.failOnFailure', itemIndex, false);
+	try {
+		return booleanValue(this.getNode(), value, 'Fail on Failed Executions', itemIndex, false);
 	} catch (error) {
 		return error as NodeOperationError;
 	}

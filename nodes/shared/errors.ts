@@ -131,12 +131,15 @@ function paramOf(error: ContractError): string | null {
  */
 export function isJsonBody(body: unknown, contentType: string): boolean {
 	if (typeof body === 'object' && body !== null) return !Buffer.isBuffer(body);
-	if (typeof body !== 'string' || !/json/i.test(contentType)) return false;
+	if (!/json/i.test(contentType)) return false;
+	// The HTTP client has parsed a JSON body already: a string, number, boolean or null arrives
+	// as that value. A string that is still JSON text, or that is not markup, was JSON too.
+	if (typeof body !== 'string') return true;
 	try {
 		JSON.parse(body);
 		return true;
 	} catch {
-		return false;
+		return !body.trimStart().startsWith('<');
 	}
 }
 
@@ -192,7 +195,7 @@ export class XanoApiError extends NodeApiError {
 				'Check the endpoint paths and the base URL of the credential: each must lead to an endpoint that implements the Xano async contract.';
 		} else if (failure.status === null) {
 			message = failure.userFacing
-				? failure.message
+				? `${failure.message}${itemIndex === undefined ? '' : ` (item ${itemIndex})`}`
 				: `Could not reach the Xano backend${forItem}: ${failure.message}`;
 		} else if (contract) {
 			const text = contract.message || 'no message';

@@ -62,3 +62,22 @@ export function numberValue(
 	if (typeof number === 'number' && Number.isFinite(number)) return number;
 	throw wrongTypeError(node, field, itemIndex, 'a number', value);
 }
+
+/**
+ * On or off: a boolean, or the text "true" / "false" an expression may give; `fallback` for a
+ * missing or empty value. Anything else fails naming the field, rather than counting as on.
+ */
+export function booleanValue(
+	node: INode,
+	value: unknown,
+	field: string,
+	itemIndex: number,
+	fallback: boolean,
+): boolean {
+	if (typeof value === 'boolean') return value;
+	const text = typeof value === 'string' ? value.trim().toLowerCase() : value;
+	if (text === undefined || text === null || text === '') return fallback;
+	if (text === 'true') return true;
+	if (text === 'false') return false;
+	throw wrongTypeError(node, field, itemIndex, 'true or false', value);
+}

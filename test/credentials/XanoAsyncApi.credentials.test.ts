@@ -63,9 +63,10 @@ describe('Xano Async API', () => {
 		const page = await probe({ baseUrl: fixture.baseUrl, token: fixture.backend.token });
 		fixture.proxy.setFault(undefined);
 		expect(page.error).toBeUndefined();
-		for (const other of [page.outputs[0][0].json.answer, { ok: true }, [], [{ id: 1 }]]) {
+		for (const other of [page.outputs[0][0].json.answer, { ok: true }, [{ id: 1 }]]) {
 			expect(ruleVerdict('xanoAsyncApi', other)).toMatch(/not as the Xano async await endpoint/);
 		}
+		expect(ruleVerdict('xanoAsyncApi', [])).toMatch(/TypeError/);
 	});
 
 	test('an empty token sends no Authorization header and no data source', async () => {

@@ -113,7 +113,7 @@ describe('Xano Async Login API', () => {
 			items: [{ email: 'x@example.com' }],
 		});
 		expect(result.error?.message).toBe(
-			`Xano login as ${fixture.backend.email} failed (HTTP 403): ERROR_CODE_ACCESS_DENIED: Invalid Credentials. Check the email and password of the credential.`,
+			`Xano login as ${fixture.backend.email} failed (HTTP 403): ERROR_CODE_ACCESS_DENIED: Invalid Credentials. Check the email and password of the credential. (item 0)`,
 		);
 		expect(fixture.proxy.count('POST', '/auth/login')).toBe(1);
 	});
@@ -148,7 +148,7 @@ describe('Xano Async Login API', () => {
 				items: [{ email: 'x@example.com' }],
 			});
 			expect(result.error?.message).toBe(
-				`Xano login as ${fixture.backend.email} failed (HTTP 502): a body that is not JSON: 502 Bad Gateway.`,
+				`Xano login as ${fixture.backend.email} failed (HTTP 502): a body that is not JSON: 502 Bad Gateway. (item 0)`,
 			);
 		} finally {
 			fixture.proxy.setFault(undefined);

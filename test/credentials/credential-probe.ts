@@ -87,6 +87,8 @@ export function resolveTestRequest(
  * message when the rule's key there equals the rule's value.
  */
 export function ruleVerdict(type: string, answer: unknown): string | undefined {
+	// n8n reads the first item's json without a check: an empty list fails with a TypeError.
+	if (Array.isArray(answer) && answer.length === 0) return 'TypeError: no first item';
 	const first = Array.isArray(answer) ? answer[0] : answer;
 	const json = typeof first === 'object' && first !== null ? (first as IDataObject) : {};
 	for (const rule of CREDENTIAL_TYPES[type].test!.rules ?? []) {

@@ -64,13 +64,20 @@ describe('Xano Async Await error items under Continue On Fail', () => {
 			items: [
 				{ execution_id: bad.execution_id, strict: false },
 				{ execution_id: bad.execution_id, strict: true },
+				// Text from an expression reads as what it says, and anything else is named.
+				{ execution_id: bad.execution_id, strict: 'false' },
+				{ execution_id: bad.execution_id, strict: ' TRUE ' },
+				{ execution_id: bad.execution_id, strict: 'yes' },
 			],
 			onError: 'continueRegularOutput',
 		});
 		const [, failed] = result.outputs;
-		expect(failed.map((item) => [item.json.status ?? 'error item', item.pairedItem])).toEqual([
+		expect(failed.map((item) => [item.json.status ?? item.json.error, item.pairedItem])).toEqual([
 			['failed', { item: 0 }],
-			['error item', { item: 1 }],
+			[expect.stringMatching(/of item 1 ended failed/), { item: 1 }],
+			['failed', { item: 2 }],
+			[expect.stringMatching(/of item 3 ended failed/), { item: 3 }],
+			['Fail on Failed Executions of item 4 must be true or false, got "yes"', { item: 4 }],
 		]);
 	});
 

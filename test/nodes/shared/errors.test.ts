@@ -54,6 +54,20 @@ describe('mapping HTTP failures', () => {
 		expect(error.httpCode).toBe('504');
 	});
 
+	test('a JSON body of another shape is told apart from a page, also when it is a bare value', () => {
+		const json = { 'content-type': 'application/json; charset=utf-8' };
+		// The HTTP client has parsed these already: "Service down" arrives as the string itself.
+		for (const body of ['Service down', 503, null, true, { error: 'boom' }, [1, 2]]) {
+			const error = toXanoApiError(node, thrownByN8n(500, body, json), 1);
+			expect(error.message).toMatch(
+				/^Xano answered HTTP 500 for item 1 with a JSON body that is not the contract's error shape/,
+			);
+			expect(error.description).toMatch(/check the base URL/);
+		}
+		const mislabelled = toXanoApiError(node, thrownByN8n(502, '<html>x</html>', json), 1);
+		expect(mislabelled.message).toMatch(/with a body that is not JSON \(application\/json\)/);
+	});
+
 	test('an empty message and a string payload still give the code', () => {
 		const error = toXanoApiError(
 			node,

@@ -145,8 +145,12 @@ describe('answers of the wrong shape', () => {
 			parameters: { statuses: ['completed'], options: { includeLastMinutes: 5 } },
 		});
 		await expect(session.poll()).rejects.toThrow(/not what the contract says.*paging envelope/);
-		// No cursor was written: the next poll reads the same range again.
-		expect(session.staticData()['node:Node']).toEqual({});
+		// Only the starting point was stored: the next poll reads the same range again.
+		const { completionCursor } = session.staticData()['node:Node'] as {
+			completionCursor: { since: number; watermark: number; seen: object };
+		};
+		expect(completionCursor.watermark).toBe(completionCursor.since);
+		expect(completionCursor.seen).toEqual({});
 		await expect(session.poll('manual')).rejects.toThrow(/paging envelope/);
 	});
 
