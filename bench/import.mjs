@@ -23,7 +23,7 @@ import {
 	importWorkflow,
 	n8nHeapMb,
 	readWorkflowFile,
-	runErrorOf,
+	failedRunError,
 	startN8n,
 } from '../scripts/demo/n8n.mjs';
 import { lastLines } from '../scripts/demo/processes.mjs';
@@ -259,21 +259,6 @@ function unionMs(intervals) {
 	}
 	if (current) total += current[1] - current[0];
 	return total;
-}
-
-async function failedRunError(n8n, workflowId) {
-	try {
-		const page = await n8n.api(
-			'GET',
-			`/executions?workflowId=${workflowId}&status=error&includeData=true&limit=1`,
-			undefined,
-			180_000,
-		);
-		const error = runErrorOf(page.data[0]);
-		return error && [error.message, error.description].filter(Boolean).join('. ');
-	} catch {
-		return undefined;
-	}
 }
 
 const seconds = (ms) => (ms / 1000).toFixed(1);

@@ -31,7 +31,7 @@ import {
 	importWorkflow,
 	n8nHeapMb,
 	readWorkflowFile,
-	runErrorOf,
+	failedRunError,
 	startN8n,
 } from './demo/n8n.mjs';
 import { printReport } from './demo/report.mjs';
@@ -219,21 +219,6 @@ async function main() {
 	if (opts.keep) keep({ n8n, backend, owner });
 	else say('Stopping n8n and the backend ...');
 	return passed;
-}
-
-async function failedRunError(n8n, workflowId) {
-	try {
-		const page = await n8n.api(
-			'GET',
-			`/executions?workflowId=${workflowId}&status=error&includeData=true&limit=1`,
-			undefined,
-			180_000,
-		);
-		const error = runErrorOf(page.data[0]);
-		return error && [error.message, error.description].filter(Boolean).join('. ');
-	} catch {
-		return undefined;
-	}
 }
 
 /** Leaves both servers running and tells the user how to log in and how to stop them. */

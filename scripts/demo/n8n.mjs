@@ -256,3 +256,22 @@ export function itemsOf(run, nodeName) {
 export function runErrorOf(run) {
 	return (run?.data?.resultData ?? run?.resultData)?.error;
 }
+
+/**
+ * The error of a workflow's latest failed run, as one line (message and description), or
+ * undefined when n8n has none or cannot say.
+ */
+export async function failedRunError(n8n, workflowId) {
+	try {
+		const page = await n8n.api(
+			'GET',
+			`/executions?workflowId=${workflowId}&status=error&includeData=true&limit=1`,
+			undefined,
+			180_000,
+		);
+		const error = runErrorOf(page.data[0]);
+		return error && [error.message, error.description].filter(Boolean).join('. ');
+	} catch {
+		return undefined;
+	}
+}
