@@ -123,9 +123,11 @@ export class XanoAsyncLoginApi implements ICredentialType {
 				failure.status === 403 || failure.status === 401
 					? ' Check the email and password of the credential.'
 					: '';
+			// The status and body travel along, so the nodes can tell a refused login (stop) from an
+			// unreachable backend (retry) and put the status in the error details.
 			throw new UserError(
 				`Xano login as ${email} failed (HTTP ${failure.status ?? 'no answer'}): ${reason}.${hint}`,
-				{ cause: error },
+				{ cause: error, extra: { httpStatus: failure.status, body: failure.body } },
 			);
 		}
 		const authToken = (answer as IDataObject | null)?.authToken;

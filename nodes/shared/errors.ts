@@ -51,9 +51,11 @@ export function httpFailureOf(thrown: unknown): HttpFailure {
 	let message = thrown instanceof Error ? thrown.message : String(thrown);
 	for (let depth = 0; current !== null && depth < 6; depth++) {
 		if (current instanceof UserError) {
+			// A failed login says what the login endpoint answered in `extra`.
+			const extra = (current as { extra?: { httpStatus?: unknown; body?: unknown } }).extra;
 			return {
-				status: null,
-				body: null,
+				status: typeof extra?.httpStatus === 'number' ? extra.httpStatus : null,
+				body: extra?.body ?? null,
 				contentType: '',
 				retryAfterSeconds: null,
 				message: current.message,
@@ -178,6 +180,12 @@ export class XanoApiError extends NodeApiError {
 
 	readonly itemIndex: number | undefined;
 
+	/**
+	 * The failure is the credential's login, not the request: its status is the login endpoint's,
+	 * and sending the request again only logs in again.
+	 */
+	readonly loginFailure: boolean;
+
 	/** An execution this failure leaves behind, started but of unknown state, when there is one. */
 	executionId: string | null = null;
 
@@ -193,10 +201,10 @@ export class XanoApiError extends NodeApiError {
 			message = `Xano's answer${forItem} is not what the contract says: expected ${failure.expected}, got ${describeForeignBody(failure.body) || 'an empty body'}`;
 			description =
 				'Check the endpoint paths and the base URL of the credential: each must lead to an endpoint that implements the Xano async contract.';
+		} else if (failure.userFacing) {
+			message = `${failure.message}${itemIndex === undefined ? '' : ` (item ${itemIndex})`}`;
 		} else if (failure.status === null) {
-			message = failure.userFacing
-				? `${failure.message}${itemIndex === undefined ? '' : ` (item ${itemIndex})`}`
-				: `Could not reach the Xano backend${forItem}: ${failure.message}`;
+			message = `Could not reach the Xano backend${forItem}: ${failure.message}`;
 		} else if (contract) {
 			const text = contract.message || 'no message';
 			message = `Xano answered HTTP ${failure.status} ${contract.code}${forItem}: ${text}`;
@@ -225,6 +233,7 @@ export class XanoApiError extends NodeApiError {
 		this.param = param;
 		this.retryAfterSeconds = failure.retryAfterSeconds;
 		this.itemIndex = itemIndex;
+		this.loginFailure = failure.userFacing;
 		this.httpFailure = failure;
 	}
 

@@ -155,6 +155,37 @@ describe('Xano Async Login API', () => {
 		}
 	});
 
+	test('a login path that does not exist fails every item once, with the status in the details, and is not sent per item', async () => {
+		const runner = new N8nRunner([XanoAsyncInvoke]);
+		runner.credentials.set('xanoAsyncLoginApi', {
+			baseUrl: fixture.baseUrl,
+			email: fixture.backend.email,
+			password: fixture.backend.password,
+			loginPath: '/auth/no-such-login',
+		});
+		const result = await runner.run({
+			nodeType: 'xanoAsyncInvoke',
+			parameters: {
+				authentication: 'xanoAsyncLoginApi',
+				function: { mode: 'name', value: 'send_welcome_email' },
+			},
+			items: Array.from({ length: 5 }, (_, index) => ({ email: `p${index}@example.com` })),
+			onError: 'continueRegularOutput',
+		});
+		expect(result.error).toBeUndefined();
+		const items = result.outputs[0];
+		expect(items.map((item) => item.pairedItem)).toEqual([0, 1, 2, 3, 4].map((item) => ({ item })));
+		for (const item of items) {
+			expect(item.json.error).toMatch(
+				/^Xano login as .* failed \(HTTP 404\): ERROR_CODE_NOT_FOUND/,
+			);
+			expect(item.json.details).toMatchObject({ httpCode: 404, code: 'ERROR_CODE_NOT_FOUND' });
+		}
+		// Before, a refused login read as refused input: each item was sent alone, each a login.
+		expect(fixture.proxy.count('POST', '/auth/no-such-login')).toBe(1);
+		expect(fixture.proxy.count('POST', '/async/invoke')).toBe(0);
+	});
+
 	test('the credential test logs in and proves the await endpoint', async () => {
 		const credentials = fixture.runner.credentials.stored.get('xanoAsyncLoginApi')!;
 		const request = resolveTestRequest('xanoAsyncLoginApi', credentials);

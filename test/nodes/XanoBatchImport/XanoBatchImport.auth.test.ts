@@ -62,3 +62,33 @@ describe('Xano Batch Import with a rejected token', () => {
 		).toBeGreaterThanOrEqual(36);
 	});
 });
+
+describe('Xano Batch Import with a login credential whose password is wrong', () => {
+	test('stops at the first refused login instead of retrying every batch and logging in for each', async () => {
+		fixture.proxy.reset();
+		fixture.runner.credentials.set('xanoAsyncLoginApi', {
+			baseUrl: fixture.baseUrl,
+			email: fixture.backend.email,
+			password: 'wrong password',
+		});
+		const result = await fixture.runner.run({
+			nodeType: 'xanoBatchImport',
+			parameters: {
+				authentication: 'xanoAsyncLoginApi',
+				function: { __rl: true, mode: 'name', value: 'import_batch' },
+				batchSize: 1,
+				options: { concurrency: 2, maxRetries: 3 },
+			},
+			items: Array.from({ length: 40 }, (_, index) => ({ id: index })),
+			onError: 'continueRegularOutput',
+		});
+		expect(result.error).toBeUndefined();
+		const [summary, ...failures] = result.outputs[0];
+		expect(summary.json).toMatchObject({ batches_failed: 40, batches_succeeded: 0 });
+		const refused = failures.find((item) => /Xano login as/.test(String(item.json.error)));
+		expect(refused?.json.error).toMatch(/failed \(HTTP 403\): ERROR_CODE_ACCESS_DENIED/);
+		// The two lanes in flight may each have tried once; nothing was retried or sent after.
+		expect(fixture.proxy.count('POST', '/auth/login')).toBeLessThanOrEqual(2);
+		expect(fixture.proxy.count('POST', '/async/invoke')).toBe(0);
+	});
+});
