@@ -186,6 +186,34 @@ describe('Xano Async Login API', () => {
 		expect(fixture.proxy.count('POST', '/async/invoke')).toBe(0);
 	});
 
+	test('Await, waiting per item, stops logging in after the first refused login', async () => {
+		const started = await invokeWithLogin();
+		const id = started.outputs[0][0].json.execution_id;
+		const runner = new N8nRunner([XanoAsyncAwait]);
+		runner.credentials.set('xanoAsyncLoginApi', {
+			baseUrl: fixture.baseUrl,
+			email: fixture.backend.email,
+			password: 'wrong password',
+		});
+		fixture.proxy.reset();
+		const result = await runner.run({
+			nodeType: 'xanoAsyncAwait',
+			parameters: { authentication: 'xanoAsyncLoginApi', waitScope: 'each', timeout: 5 },
+			items: Array.from({ length: 5 }, () => ({ execution_id: id })),
+			onError: 'continueRegularOutput',
+		});
+		const [, failed] = result.outputs;
+		expect(failed.map((item) => item.pairedItem)).toEqual(
+			[0, 1, 2, 3, 4].map((item) => ({ item })),
+		);
+		expect(failed.map((item) => item.json.error)).toEqual(
+			[0, 1, 2, 3, 4].map((item) =>
+				expect.stringMatching(new RegExp(`HTTP 403.*\\(item ${item}\\)$`)),
+			),
+		);
+		expect(fixture.proxy.count('POST', '/auth/login')).toBe(1);
+	});
+
 	test('the credential test logs in and proves the await endpoint', async () => {
 		const credentials = fixture.runner.credentials.stored.get('xanoAsyncLoginApi')!;
 		const request = resolveTestRequest('xanoAsyncLoginApi', credentials);
