@@ -12,6 +12,6 @@ module.exports = {
 	testTimeout: 300_000,
 	slowTestThreshold: 120,
 	transform: {
-		'^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json', isolatedModules: true }],
+		'^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.test.json' }],
 	},
 };
