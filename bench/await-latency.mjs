@@ -27,6 +27,7 @@ import {
 	webhookUrl,
 } from '../scripts/demo/n8n.mjs';
 import { lastLines } from '../scripts/demo/processes.mjs';
+import { logEntries } from './lib/backend-log.mjs';
 
 const executionsPerSide = 200;
 /**
@@ -381,19 +382,7 @@ function problemOf(answer, seconds, seen) {
 
 /** The backend's "request completed" lines written after byte `from` of its log. */
 function requestsSince(logFile, from) {
-	const text = readFileSync(logFile).subarray(from).toString('utf8');
-	const requests = [];
-	for (const line of text.split('\n')) {
-		if (!line.startsWith('{')) continue;
-		let entry;
-		try {
-			entry = JSON.parse(line);
-		} catch {
-			continue;
-		}
-		if (entry.msg === 'request completed') requests.push(entry);
-	}
-	return requests;
+	return logEntries(logFile, from).filter((entry) => entry.msg === 'request completed');
 }
 
 /**

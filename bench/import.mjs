@@ -27,6 +27,7 @@ import {
 	startN8n,
 } from '../scripts/demo/n8n.mjs';
 import { lastLines } from '../scripts/demo/processes.mjs';
+import { logEntries } from './lib/backend-log.mjs';
 
 const batchSize = 1000;
 const importFunction = 'import_batch';
@@ -205,14 +206,7 @@ async function asyncRunTiming(backend) {
 function syncRunTiming(logFile) {
 	const runs = [];
 	const requests = [];
-	for (const line of readFileSync(logFile, 'utf8').split('\n')) {
-		if (!line.startsWith('{')) continue;
-		let entry;
-		try {
-			entry = JSON.parse(line);
-		} catch {
-			continue;
-		}
+	for (const entry of logEntries(logFile)) {
 		if (entry.msg === 'synchronous run finished' && entry.function === importFunction) {
 			if (entry.status !== 'completed') throw new Error(`(b): a synchronous run ${entry.status}`);
 			runs.push([entry.time - entry.duration_ms, entry.time]);

@@ -20,9 +20,9 @@ import {
 } from '../nodes/shared/connection';
 import {
 	describeForeignBody,
+	foreignBodyKind,
 	httpFailureOf,
 	isContractError,
-	isJsonBody,
 } from '../nodes/shared/errors';
 
 /** A login answers at once or not at all: a hanging login endpoint must not hang every node. */
@@ -111,10 +111,7 @@ export class XanoAsyncLoginApi implements ICredentialType {
 			if (isContractError(failure.body)) {
 				reason = `${failure.body.code}: ${failure.body.message}`;
 			} else if (failure.status !== null) {
-				const kind = isJsonBody(failure.body, failure.contentType)
-					? "a JSON body that is not the contract's error shape"
-					: 'a body that is not JSON';
-				reason = `${kind}: ${describeForeignBody(failure.body)}`;
+				reason = `${foreignBodyKind(failure.body, failure.contentType)}: ${describeForeignBody(failure.body)}`;
 			} else if (timedOut(error) || /timeout/i.test(failure.message)) {
 				reason = `no answer within ${LOGIN_TIMEOUT_MS / 1000} s`;
 			}

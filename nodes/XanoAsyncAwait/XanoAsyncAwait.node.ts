@@ -9,7 +9,7 @@ import type {
 } from 'n8n-workflow';
 
 import { credentialsForNodes } from '../shared/descriptions';
-import { toXanoApiError, XanoApiError } from '../shared/errors';
+import { toXanoApiError } from '../shared/errors';
 import { errorItem } from '../shared/items';
 import { booleanValue, choiceValue } from '../shared/parameter-values';
 import { throwIfCancelled } from '../shared/sleep';
@@ -65,14 +65,8 @@ export class XanoAsyncAwait implements INodeType {
 		// One await for everything ("together"), or one per item ("each"), each with the deadline.
 		// Timeout and Complete When are the first item's for "together", each item's own for "each".
 		const groups = scope === 'each' ? [...idsByItem].map((entry) => [entry]) : [[...idsByItem]];
-		// Once the credential's login is refused, every later wait would only log in again.
-		let refusedLogin: XanoApiError | null = null;
 		for (const group of groups) {
 			if (group.length === 0) continue;
-			if (refusedLogin) {
-				for (const [itemIndex] of group) results.set(itemIndex, refusedLogin.forItem(itemIndex));
-				continue;
-			}
 			const settingsItem = scope === 'each' ? group[0][0] : 0;
 			const settings = waitSettingsOf.call(this, settingsItem);
 			if (settings instanceof NodeOperationError) {
@@ -96,9 +90,6 @@ export class XanoAsyncAwait implements INodeType {
 			} catch (error) {
 				throwIfCancelled(this.getExecutionCancelSignal());
 				const failure = toXanoApiError(this.getNode(), error);
-				if (failure.loginFailure && failure.status !== null && failure.status < 500) {
-					refusedLogin = failure;
-				}
 				if (stopOnError) throw failure.forItem(group[0][0]);
 				for (const [itemIndex] of group) results.set(itemIndex, failure.forItem(itemIndex));
 			}

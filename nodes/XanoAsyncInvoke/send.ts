@@ -133,8 +133,7 @@ async function sendBatch(
 	}
 	if (answer.status === 413 && batch.length > 1) return await inHalves(batch);
 
-	// A refused login is no refused input: resending the items one by one would log in for each.
-	const refusedInput = !answer.loginFailure && (answer.status === 400 || answer.status === 404);
+	const refusedInput = answer.status === 400 || answer.status === 404;
 	const culprit = batch.length > 1 ? BULK_PARAM.exec(answer.param ?? '') : null;
 	const position = culprit ? Number(culprit[1]) : -1;
 	if (refusedInput && culprit && position < batch.length) {

@@ -3,15 +3,15 @@
  *
  * Invariants:
  * - `watermark` is the largest `completed_at` the trigger has read; it never goes back.
- * - Every poll starts `lookBackMs` before the watermark (never before `since` or `floor`) and
+ * - Every poll starts `lookBackMs` before the watermark (never before `floor`) and
  *   reads the listing in order from there, because the backend may make a completion visible
  *   after later ones: anything that shows up late within the look-back window of what was read
  *   is still emitted, also when the previous polls stopped at their bound.
  * - An execution is known (never emitted again) when its id is in `seen` or it lies below the
- *   floor: before `since`, before `floor`, or at the `floor` millisecond with an id up to
- *   `floorId` (the listing orders by `completed_at`, then `execution_id`).
+ *   floor: before `floor`, or at the `floor` millisecond with an id up to `floorId` (the listing
+ *   orders by `completed_at`, then `execution_id`).
  * - `seen` holds the ids already emitted at or after the floor; ids the floor covers are pruned.
- *   The floor only rises: to where the window starts after each poll (so a longer Look-Back
+ *   The floor starts at `since` and only rises: to where the window starts after each poll (so a longer Look-Back
  *   Window set later does not emit older executions again), and past the oldest ids when `seen`
  *   would exceed SEEN_LIMIT (it is saved on every emit), so the look-back shrinks for that
  *   stretch instead of emitting them again. Every id it passes was emitted.
@@ -66,7 +66,8 @@ export function readCursor(stored: unknown): CompletionCursor | undefined {
 		version: 1,
 		since: cursor.since,
 		watermark: cursor.watermark,
-		floor: typeof cursor.floor === 'number' ? cursor.floor : cursor.since,
+		// Never below `since`, so `floor` alone bounds what may be emitted.
+		floor: typeof cursor.floor === 'number' ? Math.max(cursor.floor, cursor.since) : cursor.since,
 		floorId: typeof cursor.floorId === 'string' ? cursor.floorId : null,
 		seen: { ...cursor.seen },
 	};
@@ -79,13 +80,13 @@ function lookBackOf(lookBackMs: number): number {
 
 /** `completed_after` of the next poll: the look-back before the watermark. */
 export function pollStart(cursor: CompletionCursor, lookBackMs: number): number {
-	return Math.max(cursor.since, cursor.floor, cursor.watermark - lookBackOf(lookBackMs));
+	return Math.max(cursor.floor, cursor.watermark - lookBackOf(lookBackMs));
 }
 
 /** Whether an execution was emitted already or may never be (unfinished, before the start). */
 export function isKnown(cursor: CompletionCursor, execution: FinishedExecution): boolean {
 	const completedAt = execution.completed_at;
-	if (completedAt === null || completedAt < cursor.since || completedAt < cursor.floor) {
+	if (completedAt === null || completedAt < cursor.floor) {
 		return true;
 	}
 	if (

@@ -89,17 +89,9 @@ export function backendFor(context: IExecuteFunctions, options: BatchBackendOpti
 				message: error.message,
 			};
 			if (error.param !== null) failure.payload = { param: error.param };
-			// A refused token or access fails every batch alike, and with the login credential each
-			// 401 makes n8n log in again: stop the import rather than try every batch.
-			if (error.status === 401 || error.status === 403) return new StopImportError(failure, error);
-			// A login the endpoint refused (a wrong login path, a malformed email) fails alike for
-			// every batch, and each try is another login.
-			if (
-				error.loginFailure &&
-				error.status !== null &&
-				error.status < 500 &&
-				error.status !== 429
-			) {
+			// A refused token, access or login fails every batch alike, and with the login credential
+			// each 401 makes n8n log in again: stop the import rather than try every batch.
+			if (error.status === 401 || error.status === 403 || error.refusedLogin) {
 				return new StopImportError(failure, error);
 			}
 			const transient =

@@ -181,10 +181,10 @@ export class XanoApiError extends NodeApiError {
 	readonly itemIndex: number | undefined;
 
 	/**
-	 * The failure is the credential's login, not the request: its status is the login endpoint's,
-	 * and sending the request again only logs in again.
+	 * The credential's login was refused (a 4xx other than 429 from the login endpoint): sending
+	 * any request again only logs in again, and is refused alike.
 	 */
-	readonly loginFailure: boolean;
+	readonly refusedLogin: boolean;
 
 	/** An execution this failure leaves behind, started but of unknown state, when there is one. */
 	executionId: string | null = null;
@@ -233,7 +233,11 @@ export class XanoApiError extends NodeApiError {
 		this.param = param;
 		this.retryAfterSeconds = failure.retryAfterSeconds;
 		this.itemIndex = itemIndex;
-		this.loginFailure = failure.userFacing;
+		this.refusedLogin =
+			failure.userFacing &&
+			failure.status !== null &&
+			failure.status < 500 &&
+			failure.status !== 429;
 		this.httpFailure = failure;
 	}
 

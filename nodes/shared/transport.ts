@@ -9,7 +9,7 @@ import type {
 
 import { backendAddressOf, endpointUrl } from './addressing';
 import type { AnswerCheck } from './answers';
-import { toXanoApiError, unexpectedAnswerError } from './errors';
+import { toXanoApiError, unexpectedAnswerError, type XanoApiError } from './errors';
 import { isRateLimited, rateLimitWaitMs } from './rate-limit';
 import { sleepUnlessCancelled } from './sleep';
 import type { ContractEndpoint, CredentialTypeName } from './types';
@@ -40,6 +40,13 @@ export interface XanoRequest {
 
 const DEFAULT_TIMEOUT_MS = 60_000;
 
+/**
+ * A refused login, by the node run (its context) it happened in. Every later request of that run
+ * fails with it unsent: each would log in again and be refused alike (a wrong password would cost
+ * a login per item or per batch).
+ */
+const refusedLogins = new WeakMap<XanoContext, XanoApiError>();
+
 /** The credential type chosen by the node's `authentication` parameter. */
 export function credentialTypeOf(context: XanoContext): CredentialTypeName {
 	const chosen =
@@ -63,6 +70,8 @@ function cancelSignalOf(context: XanoContext): AbortSignal | undefined {
  * that renewal off.
  */
 export async function xanoApiRequest<T>(this: XanoContext, request: XanoRequest): Promise<T> {
+	const refused = refusedLogins.get(this);
+	if (refused) throw request.itemIndex === undefined ? refused : refused.forItem(request.itemIndex);
 	const credentialType = credentialTypeOf(this);
 	const credentials = await this.getCredentials(credentialType);
 	const address = backendAddressOf(credentials);
@@ -84,6 +93,7 @@ export async function xanoApiRequest<T>(this: XanoContext, request: XanoRequest)
 			answer = await this.helpers.httpRequestWithAuthentication.call(this, credentialType, options);
 		} catch (thrown) {
 			const error = toXanoApiError(this.getNode(), thrown, request.itemIndex);
+			if (error.refusedLogin) refusedLogins.set(this, error);
 			if (error.status === 404 && request.nullWhenNotFound) return null as T;
 			const waitMs = isRateLimited(error) ? rateLimitWaitMs(error, request.deadline) : null;
 			if (waitMs === null || retriesLeft <= 0) throw error;

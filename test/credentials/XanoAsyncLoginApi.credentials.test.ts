@@ -148,7 +148,7 @@ describe('Xano Async Login API', () => {
 				items: [{ email: 'x@example.com' }],
 			});
 			expect(result.error?.message).toBe(
-				`Xano login as ${fixture.backend.email} failed (HTTP 502): a body that is not JSON: 502 Bad Gateway. (item 0)`,
+				`Xano login as ${fixture.backend.email} failed (HTTP 502): a body that is not JSON (text/html): 502 Bad Gateway. (item 0)`,
 			);
 		} finally {
 			fixture.proxy.setFault(undefined);
